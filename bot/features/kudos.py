@@ -1,0 +1,171 @@
+"""Kudos: thank colleagues in public, tagged with a company value, within a daily allowance."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.calendar import day_start, zone_or
+from bot.config import Settings
+from bot.context import Context
+from bot.features.kudos_views import confirmation, public_post, recipient_dm
+from bot.grammar.kudos import GiveKudos
+from bot.grammar.tokens import plain
+from bot.incoming import Pressed, Said
+from bot.limits import MAX_REASON_CHARS, MAX_RECIPIENTS
+from bot.messages import Message, say
+from bot.outbox import send_later
+from bot.outgoing import Direct, Post, Refresh, Response, reply
+from bot.people import Channel, Person
+from storage import kudos as repo
+from storage.people import upsert_person
+
+VIEW = "kudos"
+
+
+class KudosError(Exception):
+    """A rule said no; the message says why and what to do instead."""
+
+
+def track_key(kudos_id: int) -> str:
+    return f"kudos:{kudos_id}"
+
+
+class Kudos:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings
+
+    async def give(self, said: Said, cmd: GiveKudos) -> Response:
+        try:
+            self._check(said.sender, cmd)
+            return reply(await self._give(said, cmd))
+        except KudosError as no:
+            return reply(say(str(no)))
+
+    def _check(self, giver: Person, cmd: GiveKudos) -> None:
+        if len(cmd.recipients) > MAX_RECIPIENTS:
+            raise KudosError(
+                f"That's {len(cmd.recipients)} people — a huzzah can thank at most {MAX_RECIPIENTS} at once. "
+                "Split it into two, or thank the whole channel in your own words."
+            )
+        if giver in cmd.recipients:
+            raise KudosError("You can't give yourself a huzzah — but you can thank someone who helped you today.")
+        bots = [p for p in cmd.recipients if p.is_bot]
+        if bots:
+            raise KudosError(f"{bots[0].label} is a bot, and bots don't need thanks. Mention a person instead.")
+        gone = [p for p in cmd.recipients if not p.active]
+        if gone:
+            raise KudosError(f"{gone[0].label} has left this workspace, so they can't receive a huzzah.")
+        reason = plain(cmd.reason)
+        if not reason.strip():
+            raise KudosError(
+                "Say why you're thanking them — a huzzah without a reason teaches nothing. "
+                "e.g. `@alice thanks for calming down the angry caller #ownership`"
+            )
+        if len(reason) > MAX_REASON_CHARS:
+            raise KudosError(
+                f"Your reason is {len(reason):,} characters; please keep it under {MAX_REASON_CHARS:,}."
+            )
+        for name in cmd.values:
+            if self.settings.value_named(name) is None:
+                raise KudosError(self._unknown_value(name))
+
+    def _unknown_value(self, name: str) -> str:
+        known = [v.name for v in self.settings.values]
+        if not known:
+            return f"#{name} isn't one of our values — no values are configured yet (see `values` in app.yaml)."
+        folded = {k.casefold(): k for k in known}
+        close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.5)
+        hint = f" Did you mean #{folded[close[0]]}?" if close else ""
+        return f"#{name} isn't one of our values.{hint} Our values: {', '.join('#' + k for k in known)}."
+
+    async def _allowance_left(self, conn: AsyncConnection, giver: Person, giver_id: int, now: datetime) -> int:
+        since = day_start(now, zone_or(giver.tz, self.settings.zone))
+        spent = await repo.thanks_given_since(conn, giver_id, since)
+        return self.settings.kudos.daily_allowance - spent
+
+    def _no_allowance(self, left: int, wanted: int) -> KudosError:
+        per_day = self.settings.kudos.daily_allowance
+        return KudosError(
+            f"You have {max(left, 0)} of your {per_day} daily thank-yous left and this needs {wanted}. "
+            "Your allowance refills at midnight — save the rest for tomorrow!"
+        )
+
+    def _public_channel(self, where: Channel) -> Channel:
+        configured = self.settings.channels_for(self.settings.kudos.channels, where.platform)
+        if configured:
+            return Channel(where.platform, where.workspace, configured[0], name=configured[0])
+        return where
+
+    async def _give(self, said: Said, cmd: GiveKudos, *, link: str = "", source: str = "command") -> Message:
+        now = self.ctx.clock.now()
+        async with self.ctx.db.transaction() as conn:
+            ids = {p: await upsert_person(conn, p, now) for p in (said.sender, *cmd.recipients, *_mentioned(cmd))}
+            left = await self._allowance_left(conn, said.sender, ids[said.sender], now)
+            if left < len(cmd.recipients):
+                raise self._no_allowance(left, len(cmd.recipients))
+            team = (
+                self.settings.team_of_channel(said.channel.platform, said.channel.id, said.channel.name)
+                or self.settings.default_team
+            )
+            kudos_id = await repo.add_kudos(
+                conn, team=team, platform=said.channel.platform, workspace=said.channel.workspace,
+                channel=said.channel.id, giver_id=ids[said.sender], recipient_ids=[ids[p] for p in cmd.recipients],
+                values=tuple(self.settings.value_named(v).name for v in cmd.values),  # type: ignore[union-attr]
+                reason=repo.encode_reason(cmd.reason, ids), link=link, source=source, at=now,
+            )
+            record = await repo.get_kudos(conn, kudos_id)
+            assert record is not None
+            public = self._public_channel(said.channel)
+            post = Post(public, public_post(self.settings, record), track=track_key(kudos_id))
+            await send_later(conn, post, now, key=f"{track_key(kudos_id)}:post")
+            for person in record.recipients:
+                dm = Direct(person, recipient_dm(self.settings, record, public.label))
+                await send_later(conn, dm, now, key=f"{track_key(kudos_id)}:dm:{ids[person]}")
+        return confirmation(record, public.label, left - len(cmd.recipients))
+
+    async def me_too(self, pressed: Pressed) -> Response:
+        """Join someone's thanks as a co-giver, within your own allowance."""
+        try:
+            return reply(await self._me_too(pressed))
+        except KudosError as no:
+            return reply(say(str(no)))
+
+    async def _me_too(self, pressed: Pressed) -> Message:
+        now = self.ctx.clock.now()
+        if not pressed.value.isdigit():
+            raise KudosError("That button is out of date — give your own huzzah instead.")
+        kudos_id = int(pressed.value)
+        async with self.ctx.db.transaction() as conn:
+            record = await repo.get_kudos(conn, kudos_id)
+            if record is None:
+                raise KudosError("That huzzah no longer exists.")
+            if pressed.sender in record.recipients:
+                raise KudosError("This huzzah is for you — you can't join your own thanks. 😊")
+            if pressed.sender == record.giver or pressed.sender in record.cogivers:
+                raise KudosError("You're already part of this thank-you.")
+            me = await upsert_person(conn, pressed.sender, now)
+            left = await self._allowance_left(conn, pressed.sender, me, now)
+            if left < len(record.recipients):
+                raise self._no_allowance(left, len(record.recipients))
+            await repo.add_cogiver(conn, kudos_id, me, now)
+            await send_later(conn, Refresh(track_key(kudos_id), VIEW, str(kudos_id)), now)
+        return say("🙌 You've joined the thanks — your name is on it now.")
+
+    async def view(self, kudos_id: str) -> Message:
+        """The public post as it stands now (for Refresh deliveries)."""
+        async with self.ctx.db.transaction() as conn:
+            record = await repo.get_kudos(conn, int(kudos_id))
+        if record is None:
+            return say("This huzzah was removed.")
+        return public_post(self.settings, record)
+
+
+def _mentioned(cmd: GiveKudos) -> list[Person]:
+    return [p for p in cmd.reason if isinstance(p, Person)]

@@ -1,0 +1,69 @@
+"""How a kudos looks: the public post, the recipient's DM, the giver's confirmation."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.messages import Button, Buttons, Context, Inline, Link, Message, Strong, context, message, text
+from bot.people import Person
+from storage.kudos import KudosRecord
+
+ME_TOO = "kudos.metoo"
+
+
+def names(people: tuple[Person, ...] | list[Person]) -> list[Inline]:
+    """`@a`, `@a and @b`, `@a, @b and @c` — with real mentions."""
+    out: list[Inline] = []
+    for i, person in enumerate(people):
+        if i:
+            out.append(" and " if i == len(people) - 1 else ", ")
+        out.append(person)
+    return out
+
+
+def value_chips(settings: Settings, values: tuple[str, ...]) -> str:
+    chips = []
+    for name in values:
+        value = settings.value_named(name)
+        chips.append(f"{value.emoji} {value.name}".strip() if value else name)
+    return " · ".join(chips)
+
+
+def _byline(settings: Settings, record: KudosRecord) -> Context:
+    parts: list[Inline] = []
+    chips = value_chips(settings, record.values)
+    if chips:
+        parts += [chips, "  —  "]
+    parts += ["from ", record.giver]
+    if record.cogivers:
+        parts += [" with ", *names(record.cogivers)]
+    if record.link:
+        parts += ["  ·  ", Link(record.link, "the message")]
+    return context(*parts)
+
+
+def public_post(settings: Settings, record: KudosRecord) -> Message:
+    return message(
+        text("🎉 ", Strong("Huzzah for "), *names(record.recipients), Strong("!")),
+        text(*record.reason, quote=True),
+        _byline(settings, record),
+        Buttons((Button("🙌 Me too", ME_TOO, str(record.id)),)),
+        summary=f"🎉 Huzzah for {', '.join(p.label for p in record.recipients)} from {record.giver.label}",
+    )
+
+
+def recipient_dm(settings: Settings, record: KudosRecord, where: str) -> Message:
+    chips = value_chips(settings, record.values)
+    return message(
+        text("🎉 ", record.giver, " thanked you", f" ({chips})" if chips else "", ":"),
+        text(*record.reason, quote=True),
+        context(f"Everyone can see it in {where}." if where else "Keep it up!"),
+        summary=f"🎉 {record.giver.label} thanked you",
+    )
+
+
+def confirmation(record: KudosRecord, where: str, left: int) -> Message:
+    told = "has" if len(record.recipients) == 1 else "have"
+    return message(
+        text("Sent! ", *names(record.recipients), f" {told} been told, and it's posted in {where}."),
+        context(f"You have {left} thank-you{'s' if left != 1 else ''} left today."),
+    )

@@ -1,0 +1,177 @@
+"""Durable delivery: every post, DM and edit goes through here.
+
+Features write deliveries in the same transaction as the facts they announce (`send_later`), so a kudos
+is never stored without its announcement, nor announced without being stored. Workers in any number of
+processes claim due rows one at a time, hand them to the platform's Messenger, and retry with backoff
+(honouring Retry-After) until the platform takes them. A key is delivered at most once per key; an edit
+of the same message replaces an older pending edit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.clock import Clock
+from bot.codec import decode, encode
+from bot.incoming import MessageRef
+from bot.limits import OUTBOX_CLAIM_SECONDS, OUTBOX_MAX_ATTEMPTS, OUTBOX_POLL_SECONDS
+from bot.messages import Message
+from bot.outgoing import Delivery, Direct, Post, Refresh, Update, platform_of
+from bot.ports import DeliveryError, Messenger
+from storage import delivery as store
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+View = Callable[[str], Awaitable[Message]]
+"""Draws a tracked message from current facts, by id: registered by features for Refresh deliveries."""
+
+UPDATE_GAP = timedelta(seconds=1)
+"""At most one edit of the same message per second, whatever the burst of changes behind it."""
+
+
+async def send_later(conn: AsyncConnection, delivery: Delivery, at: datetime, *, key: str = "") -> bool:
+    """Queue a delivery inside the caller's transaction. False when this key was queued before.
+
+    Posts and DMs need a key that names them for good (`kudos:12:post`), so a retried job or a duplicate
+    request queues nothing twice; edits are keyed by the message they edit.
+    """
+    if isinstance(delivery, Update | Refresh):
+        await store.enqueue_replacing(conn, f"edit:{delivery.track}", encode(delivery), at, min_gap=UPDATE_GAP)
+        return True
+    if not key:
+        raise ValueError("posts and direct messages need a delivery key")
+    platform, workspace = platform_of(delivery) or (None, None)
+    return await store.enqueue(conn, key, encode(delivery), at, platform=platform, workspace=workspace)
+
+
+class _NotYet(Exception):
+    """A delivery that waits on another (an edit before its message was posted)."""
+
+
+def backoff(attempts: int) -> float:
+    """Exponential backoff with full jitter, capped at an hour."""
+    return random.uniform(0.5, 1.0) * min(3600.0, 2.0 ** min(attempts, 12))
+
+
+class Outbox:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+        self.messengers: dict[str, Messenger] = {}
+        self.views: dict[str, View] = {}
+        self._wake = asyncio.Event()
+        self.worker = f"{os.getpid()}-{random.getrandbits(32):08x}"
+
+    def attach(self, messenger: Messenger) -> None:
+        self.messengers[messenger.platform] = messenger
+
+    def kick(self) -> None:
+        """Deliver soon: a feature just queued something."""
+        self._wake.set()
+
+    async def deliver_due(self, limit: int = 100) -> int:
+        """Deliver what is due now; returns how many went out."""
+        if not self.messengers:
+            return 0
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            candidates = await store.due(conn, list(self.messengers), now, limit)
+        sent = 0
+        for candidate in candidates:
+            async with self.db.transaction() as conn:
+                row = await store.claim(conn, candidate.id, now, now + timedelta(seconds=OUTBOX_CLAIM_SECONDS))
+            if row is not None:
+                sent += await self._deliver(row)
+        return sent
+
+    async def drain(self, rounds: int = 20) -> None:
+        """Deliver until nothing more is due right now (used by the console and by tests)."""
+        for _ in range(rounds):
+            if not await self.deliver_due():
+                return
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """The background worker inside `huzzah serve`."""
+        while not stop.is_set():
+            try:
+                await self.deliver_due()
+            except Exception:
+                log.exception("outbox worker hit an error; retrying shortly")
+            self._wake.clear()
+            waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+            await asyncio.wait(waits, timeout=OUTBOX_POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+            for w in waits:
+                w.cancel()
+
+    async def _deliver(self, row: store.OutboxRow) -> int:
+        try:
+            await self._hand_over(row.key, decode(row.payload))
+        except _NotYet as waiting:
+            await self._retry(row, str(waiting), timedelta(seconds=2))
+            return 0
+        except DeliveryError as exc:
+            if exc.permanent or row.attempts >= OUTBOX_MAX_ATTEMPTS:
+                log.error("gave up delivering %s after %d attempts: %s", row.key, row.attempts, exc)
+                async with self.db.transaction() as conn:
+                    await store.mark_failed(conn, row, str(exc))
+                return 0
+            delay = exc.retry_after if exc.retry_after is not None else backoff(row.attempts)
+            log.warning("delivery of %s failed (%s); retrying in %.0fs", row.key, exc, delay)
+            await self._retry(row, str(exc), timedelta(seconds=delay))
+            return 0
+        except Exception as exc:
+            log.exception("unexpected error delivering %s", row.key)
+            await self._retry(row, type(exc).__name__, timedelta(seconds=backoff(row.attempts)))
+            return 0
+        async with self.db.transaction() as conn:
+            await store.mark_sent(conn, row, self.clock.now())
+        return 1
+
+    async def _retry(self, row: store.OutboxRow, error: str, delay: timedelta) -> None:
+        async with self.db.transaction() as conn:
+            await store.mark_retry(conn, row, error, self.clock.now() + delay)
+
+    async def _hand_over(self, key: str, delivery: Delivery) -> None:
+        match delivery:
+            case Post(channel=channel, message=msg, track=track, thread=thread):
+                parent = await self._tracked(thread) if thread else None
+                if thread and parent is None:
+                    raise _NotYet(f"thread parent {thread} not posted yet")
+                ref = await self._messenger(channel.platform).post(channel, msg, parent)
+                await self._remember(track, ref)
+            case Direct(to=person, message=msg, track=track):
+                ref = await self._messenger(person.platform).direct(person, msg)
+                await self._remember(track, ref)
+            case Update(track=track, message=msg):
+                await self._edit(track, msg)
+            case Refresh(track=track, view=view, id=view_id):
+                await self._edit(track, await self.views[view](view_id))
+
+    async def _edit(self, track: str, msg: Message) -> None:
+        ref = await self._tracked(track)
+        if ref is None:
+            raise _NotYet(f"{track} not posted yet")
+        await self._messenger(ref.platform).update(ref, msg)
+
+    def _messenger(self, platform: str) -> Messenger:
+        try:
+            return self.messengers[platform]
+        except KeyError:
+            raise _NotYet(f"no {platform} messenger in this process") from None
+
+    async def _tracked(self, key: str) -> MessageRef | None:
+        async with self.db.transaction() as conn:
+            return await store.tracked(conn, key)
+
+    async def _remember(self, track: str | None, ref: MessageRef) -> None:
+        if track:
+            async with self.db.transaction() as conn:
+                await store.remember_message(conn, track, ref, self.clock.now())

@@ -1,0 +1,30 @@
+"""What the core needs from an adapter to reach people: one Messenger per platform."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.incoming import MessageRef
+from bot.messages import Message
+from bot.people import Channel, Person
+
+
+class DeliveryError(Exception):
+    """The platform did not take a message. `permanent` ones are never retried (a deleted channel)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Messenger(Protocol):
+    """Renders neutral messages and hands them to one platform. Raises DeliveryError when it cannot."""
+
+    platform: str
+
+    async def post(self, channel: Channel, message: Message, thread: MessageRef | None) -> MessageRef: ...
+
+    async def direct(self, person: Person, message: Message) -> MessageRef: ...
+
+    async def update(self, ref: MessageRef, message: Message) -> None: ...

@@ -1,0 +1,161 @@
+"""Repositories for the outbox, tracked messages and run-once keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.incoming import MessageRef
+from storage.db import insert_for
+from storage.tables.delivery import once_keys, outbox, tracked_messages
+
+
+async def claim_once(conn: AsyncConnection, key: str, at: datetime) -> bool:
+    """True the first time a key is claimed, in any process; False for every later claim."""
+    stmt = insert_for(conn)(once_keys).values(key=key, created_at=at).on_conflict_do_nothing()
+    result = await conn.execute(stmt)
+    return result.rowcount == 1
+
+
+async def forget_once_keys_before(conn: AsyncConnection, cutoff: datetime) -> int:
+    result = await conn.execute(delete(once_keys).where(once_keys.c.created_at < cutoff))
+    return result.rowcount
+
+
+_ROW = (outbox.c.id, outbox.c.key, outbox.c.payload, outbox.c.attempts, outbox.c.version)
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    key: str
+    payload: Any
+    attempts: int
+    version: int
+
+
+async def enqueue(
+    conn: AsyncConnection,
+    key: str,
+    payload: Any,
+    at: datetime,
+    *,
+    platform: str | None = None,
+    workspace: str | None = None,
+    not_before: datetime | None = None,
+) -> bool:
+    """Add a delivery once: a key already in the outbox is left as it is. True when added."""
+    values = dict(
+        key=key, payload=payload, platform=platform, workspace=workspace, status="pending", attempts=0,
+        not_before=not_before or at, created_at=at,
+    )
+    result = await conn.execute(insert_for(conn)(outbox).values(**values).on_conflict_do_nothing())
+    return result.rowcount == 1
+
+
+async def enqueue_replacing(
+    conn: AsyncConnection, key: str, payload: Any, at: datetime, *, min_gap: timedelta
+) -> None:
+    """Queue a message edit; the newest content replaces any older one not yet shown.
+
+    An edit is held back until `min_gap` after the previous one went out (or is going out), which turns a
+    burst of edits (fifty votes in a second) into one platform call per gap while the newest content wins.
+    """
+    if await enqueue(conn, key, payload, at):
+        return
+    row = (await conn.execute(
+        select(outbox.c.sent_at, outbox.c.claimed_until, outbox.c.not_before).where(outbox.c.key == key)
+    )).one()
+    in_flight = row.claimed_until is not None and row.claimed_until > at
+    if in_flight:
+        earliest = at + min_gap
+    elif row.sent_at is not None:
+        earliest = max(at, row.sent_at + min_gap)
+    else:
+        earliest = row.not_before
+    await conn.execute(
+        update(outbox)
+        .where(outbox.c.key == key)
+        .values(payload=payload, status="pending", attempts=0, last_error=None, not_before=earliest,
+                version=outbox.c.version + 1)
+    )
+
+
+async def due(conn: AsyncConnection, platforms: list[str], now: datetime, limit: int) -> list[OutboxRow]:
+    """Pending deliveries whose time has come and that no live worker holds."""
+    rows = await conn.execute(
+        select(*_ROW)
+        .where(
+            outbox.c.status == "pending",
+            outbox.c.not_before <= now,
+            or_(outbox.c.platform.is_(None), outbox.c.platform.in_(platforms)),
+            or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
+        )
+        .order_by(outbox.c.not_before, outbox.c.id)
+        .limit(limit)
+    )
+    return [OutboxRow(r.id, r.key, r.payload, r.attempts, r.version) for r in rows]
+
+
+async def claim(conn: AsyncConnection, row_id: int, now: datetime, until: datetime) -> OutboxRow | None:
+    """Take one delivery for this worker; None when another worker was quicker."""
+    result = await conn.execute(
+        update(outbox)
+        .where(
+            outbox.c.id == row_id,
+            outbox.c.status == "pending",
+            or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
+        )
+        .values(claimed_until=until, attempts=outbox.c.attempts + 1)
+    )
+    if result.rowcount != 1:
+        return None
+    r = (await conn.execute(
+        select(*_ROW).where(outbox.c.id == row_id)
+    )).one()
+    return OutboxRow(r.id, r.key, r.payload, r.attempts, r.version)
+
+
+async def mark_sent(conn: AsyncConnection, row: OutboxRow, at: datetime) -> None:
+    """Sent — unless the content was replaced meanwhile (a newer edit), which then stays pending."""
+    await conn.execute(
+        update(outbox)
+        .where(outbox.c.id == row.id)
+        .values(
+            status=case((outbox.c.version == row.version, "sent"), else_="pending"),
+            sent_at=at, claimed_until=None, last_error=None,
+        )
+    )
+
+
+async def mark_retry(conn: AsyncConnection, row: OutboxRow, error: str, when: datetime) -> None:
+    await conn.execute(
+        update(outbox).where(outbox.c.id == row.id).values(not_before=when, claimed_until=None, last_error=error)
+    )
+
+
+async def mark_failed(conn: AsyncConnection, row: OutboxRow, error: str) -> None:
+    await conn.execute(
+        update(outbox)
+        .where(outbox.c.id == row.id)
+        .values(status="failed", claimed_until=None, last_error=error)
+    )
+
+
+async def remember_message(conn: AsyncConnection, key: str, ref: MessageRef, at: datetime) -> None:
+    stmt = insert_for(conn)(tracked_messages).values(
+        key=key, platform=ref.platform, workspace=ref.workspace, channel=ref.channel, message_id=ref.id,
+        created_at=at,
+    )
+    await conn.execute(stmt.on_conflict_do_update(
+        index_elements=["key"], set_={"channel": ref.channel, "message_id": ref.id}
+    ))
+
+
+async def tracked(conn: AsyncConnection, key: str) -> MessageRef | None:
+    row = (await conn.execute(select(tracked_messages).where(tracked_messages.c.key == key))).first()
+    return MessageRef(row.platform, row.workspace, row.channel, row.message_id) if row else None

@@ -1,0 +1,144 @@
+"""Kudos: who thanked whom, why, and for which company values. Aggregates are computed in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, union_all
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.incoming import Part
+from bot.people import Person
+from storage.db import insert_for
+from storage.people import people_by_id
+from storage.tables.kudos import kudos, kudos_cogivers, kudos_recipients, kudos_values
+
+
+def encode_reason(parts: tuple[Part, ...], ids: dict[Person, int]) -> list[Any]:
+    return [p if isinstance(p, str) else {"person": ids[p]} for p in parts]
+
+
+@dataclass(frozen=True)
+class KudosRecord:
+    id: int
+    team: str
+    giver: Person
+    recipients: tuple[Person, ...]
+    cogivers: tuple[Person, ...]
+    values: tuple[str, ...]
+    reason: tuple[Part, ...]
+    link: str
+    created_at: datetime
+
+
+async def add_kudos(
+    conn: AsyncConnection,
+    *,
+    team: str,
+    platform: str,
+    workspace: str,
+    channel: str,
+    giver_id: int,
+    recipient_ids: list[int],
+    values: tuple[str, ...],
+    reason: list[Any],
+    link: str,
+    source: str,
+    at: datetime,
+) -> int:
+    result = await conn.execute(
+        kudos.insert().values(
+            team=team, platform=platform, workspace=workspace, channel=channel, giver_id=giver_id,
+            reason=reason, link=link, source=source, created_at=at,
+        )
+    )
+    kudos_id = result.inserted_primary_key[0]
+    await conn.execute(kudos_recipients.insert(), [{"kudos_id": kudos_id, "person_id": r} for r in recipient_ids])
+    if values:
+        await conn.execute(kudos_values.insert(), [{"kudos_id": kudos_id, "value": v} for v in values])
+    return kudos_id
+
+
+async def add_cogiver(conn: AsyncConnection, kudos_id: int, person_id: int, at: datetime) -> bool:
+    """True when the person newly joins the thanks."""
+    stmt = insert_for(conn)(kudos_cogivers).values(kudos_id=kudos_id, person_id=person_id, created_at=at)
+    return (await conn.execute(stmt.on_conflict_do_nothing())).rowcount == 1
+
+
+async def thanks_given_since(conn: AsyncConnection, person_id: int, since: datetime) -> int:
+    """How many thank-yous (one per recipient) a person gave or joined since a moment: the allowance spent."""
+    own = (
+        select(kudos_recipients.c.person_id)
+        .join(kudos, kudos.c.id == kudos_recipients.c.kudos_id)
+        .where(kudos.c.giver_id == person_id, kudos.c.created_at >= since)
+    )
+    joined = (
+        select(kudos_recipients.c.person_id)
+        .join(kudos_cogivers, kudos_cogivers.c.kudos_id == kudos_recipients.c.kudos_id)
+        .where(kudos_cogivers.c.person_id == person_id, kudos_cogivers.c.created_at >= since)
+    )
+    spent = union_all(own, joined).subquery()
+    return (await conn.execute(select(func.count()).select_from(spent))).scalar_one()
+
+
+async def get_kudos(conn: AsyncConnection, kudos_id: int) -> KudosRecord | None:
+    row = (await conn.execute(select(kudos).where(kudos.c.id == kudos_id))).first()
+    if row is None:
+        return None
+    recipient_ids = (await conn.execute(
+        select(kudos_recipients.c.person_id).where(kudos_recipients.c.kudos_id == kudos_id)
+        .order_by(kudos_recipients.c.person_id)
+    )).scalars().all()
+    cogiver_ids = (await conn.execute(
+        select(kudos_cogivers.c.person_id).where(kudos_cogivers.c.kudos_id == kudos_id)
+        .order_by(kudos_cogivers.c.created_at, kudos_cogivers.c.person_id)
+    )).scalars().all()
+    values = (await conn.execute(
+        select(kudos_values.c.value).where(kudos_values.c.kudos_id == kudos_id).order_by(kudos_values.c.value)
+    )).scalars().all()
+    mentioned = [p["person"] for p in row.reason if isinstance(p, dict)]
+    everyone = await people_by_id(conn, [row.giver_id, *recipient_ids, *cogiver_ids, *mentioned])
+    reason = tuple(p if isinstance(p, str) else everyone[p["person"]] for p in row.reason)
+    return KudosRecord(
+        id=row.id, team=row.team, giver=everyone[row.giver_id],
+        recipients=tuple(everyone[i] for i in recipient_ids),
+        cogivers=tuple(everyone[i] for i in cogiver_ids),
+        values=tuple(values), reason=reason, link=row.link, created_at=row.created_at,
+    )
+
+
+@dataclass(frozen=True)
+class PersonStats:
+    given_week: int
+    given_total: int
+    received_week: int
+    received_total: int
+    top_values: tuple[tuple[str, int], ...]
+
+
+async def person_stats(conn: AsyncConnection, person_id: int, week_start: datetime) -> PersonStats:
+    def given(since: datetime | None) -> Any:
+        q = select(func.count()).select_from(kudos).where(kudos.c.giver_id == person_id)
+        return q.where(kudos.c.created_at >= since) if since else q
+
+    def received(since: datetime | None) -> Any:
+        q = (
+            select(func.count()).select_from(kudos_recipients)
+            .join(kudos, kudos.c.id == kudos_recipients.c.kudos_id)
+            .where(kudos_recipients.c.person_id == person_id)
+        )
+        return q.where(kudos.c.created_at >= since) if since else q
+
+    counts = [(await conn.execute(q)).scalar_one()
+              for q in (given(week_start), given(None), received(week_start), received(None))]
+    top = await conn.execute(
+        select(kudos_values.c.value, func.count().label("n"))
+        .join(kudos_recipients, kudos_recipients.c.kudos_id == kudos_values.c.kudos_id)
+        .where(kudos_recipients.c.person_id == person_id)
+        .group_by(kudos_values.c.value)
+        .order_by(func.count().desc(), kudos_values.c.value)
+        .limit(3)
+    )
+    return PersonStats(*counts, top_values=tuple((r.value, r.n) for r in top))

@@ -1,0 +1,52 @@
+"""People the bot has met, keyed by their platform account."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.people import Person
+from storage.db import insert_for
+from storage.tables.people import people
+
+
+async def upsert_person(conn: AsyncConnection, person: Person, at: datetime) -> int:
+    """The person's row id, creating the row or refreshing what the platform now says about them."""
+    fresh = {"is_bot": person.is_bot, "active": person.active}
+    if person.name:
+        fresh["name"] = person.name
+    if person.tz:
+        fresh["tz"] = person.tz
+    stmt = insert_for(conn)(people).values(
+        platform=person.platform, workspace=person.workspace, user_id=person.user_id,
+        name=person.name, tz=person.tz, is_bot=person.is_bot, active=person.active, first_seen=at,
+    )
+    stmt = stmt.on_conflict_do_update(index_elements=["platform", "workspace", "user_id"], set_=fresh)
+    await conn.execute(stmt)
+    return await person_id(conn, person)  # type: ignore[return-value]
+
+
+async def person_id(conn: AsyncConnection, person: Person) -> int | None:
+    row = (await conn.execute(
+        select(people.c.id).where(
+            people.c.platform == person.platform,
+            people.c.workspace == person.workspace,
+            people.c.user_id == person.user_id,
+        )
+    )).first()
+    return row.id if row else None
+
+
+def _person(row) -> Person:  # type: ignore[no-untyped-def]
+    return Person(row.platform, row.workspace, row.user_id, row.name, row.tz, row.is_bot, row.active)
+
+
+async def people_by_id(conn: AsyncConnection, ids: Iterable[int]) -> dict[int, Person]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = await conn.execute(select(people).where(people.c.id.in_(wanted)))
+    return {row.id: _person(row) for row in rows}

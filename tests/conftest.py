@@ -1,0 +1,117 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from $HUZZAH_TEST_POSTGRES_URL (CI always sets it). Without it those tests are
+skipped, and the run says so at the top and in the summary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from adapters.console.session import ConsoleSession, Directory
+from bot.app import Huzzah
+from bot.clock import FakeClock
+from bot.config import CompanyValue, KudosSettings, Settings, TeamSettings
+from storage.db import Database, normalize_url
+from storage.schema import metadata
+
+PG_ENV = "HUZZAH_TEST_POSTGRES_URL"
+TEAM = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
+MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if os.environ.get(PG_ENV):
+        return f"PostgreSQL tests: ON ({PG_ENV} is set)"
+    return f"PostgreSQL tests: SKIPPED — set {PG_ENV}=postgresql://user@host/db to run them (CI always does)"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throw-away database on the configured PostgreSQL server, migrated once for the session."""
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} to run the PostgreSQL half of the suite")
+    name = f"huzzah_test_{uuid.uuid4().hex[:10]}"
+    admin = make_url(normalize_url(base))
+
+    async def admin_sql(sql: str) -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(
+            host=admin.host, port=admin.port or 5432, user=admin.username, password=admin.password,
+            database=admin.database,
+        )
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
+    url = admin.set(database=name).render_as_string(hide_password=False)
+
+    async def migrate() -> None:
+        db = Database(url)
+        await db.migrate()
+        await db.close()
+
+    asyncio.run(migrate())
+    yield url
+    asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path}/huzzah.db"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    database = Database(db_url)
+    if database.dialect == "postgresql":
+        async with database.transaction() as conn:
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        await database.migrate()
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(MONDAY)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(
+        timezone="UTC",
+        values=[
+            CompanyValue(name="ownership", emoji="🦉", meaning="We see it through."),
+            CompanyValue(name="teamwork", emoji="🤝", meaning="No one alone."),
+            CompanyValue(name="empathy", emoji="💛", meaning="Listen first."),
+        ],
+        kudos=KudosSettings(channels=["console:#kudos", "slack:#kudos"], daily_allowance=5),
+        teams=[TeamSettings(name="Support", channels=["console:#support", "slack:#support"])],
+    )
+
+
+@pytest.fixture
+def core(settings: Settings, db: Database, clock: FakeClock) -> Huzzah:
+    return Huzzah(settings, db, clock)
+
+
+@pytest.fixture
+def console(core: Huzzah) -> ConsoleSession:
+    return ConsoleSession(core, Directory(TEAM), channel="#support")
