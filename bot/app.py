@@ -20,6 +20,7 @@ from bot.incoming import Incoming, Pressed, Reacted, Said, Submitted
 from bot.messages import say
 from bot.outbox import Outbox
 from bot.outgoing import Response, reply
+from bot.ports import Roster
 from bot.safe_log import log_failure
 from storage.db import Database
 
@@ -56,6 +57,7 @@ class Huzzah:
         self.actions: dict[str, ActionHandler] = {ME_TOO: self.kudos.me_too}
         self.forms: dict[str, FormHandler] = {}
         self.tickers: list[Ticker] = []
+        self.rosters: dict[str, Roster] = {}
 
     @property
     def settings(self) -> Settings:

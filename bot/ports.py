@@ -28,3 +28,11 @@ class Messenger(Protocol):
     async def direct(self, person: Person, message: Message) -> MessageRef: ...
 
     async def update(self, ref: MessageRef, message: Message) -> None: ...
+
+
+class Roster(Protocol):
+    """Who is in a channel, as people (bots and deactivated accounts flagged), for check-in rounds."""
+
+    platform: str
+
+    async def members(self, channel: Channel) -> list[Person]: ...
