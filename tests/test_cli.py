@@ -1,0 +1,48 @@
+"""The console script a newcomer runs first."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def huzzah(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "huzzah.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, input=stdin, timeout=300)
+
+
+def test_help_lists_every_command_with_one_line_each() -> None:
+    run = huzzah("--help")
+    assert run.returncode == 0
+    for command in ("demo", "chat", "serve", "db"):
+        assert any(line.strip().startswith(command + " ") for line in run.stdout.splitlines()), command
+
+
+def test_demo_runs_a_week_on_a_fresh_sqlite_file_and_ends_with_stats(tmp_path: Path) -> None:
+    run = huzzah("--config", str(ROOT / "app.yaml"), "demo", "--db", str(tmp_path / "demo.db"), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "#kudos │ 🎉 Huzzah for" in run.stdout
+    assert "can't give yourself a huzzah" in run.stdout
+    assert "Your huzzahs" in run.stdout
+    assert (tmp_path / "demo.db").exists()
+
+
+def test_chat_lets_you_type_as_anyone(tmp_path: Path) -> None:
+    script = "@bob thanks for the cover #teamwork\n/as bob\nstats\n/quit\n"
+    run = huzzah("--config", str(ROOT / "app.yaml"), "chat", "--as", "alice", cwd=tmp_path, stdin=script)
+    assert run.returncode == 0, run.stderr
+    assert "DM @bob │ 🎉 @alice thanked you" in run.stdout
+    assert "only @bob │ Your huzzahs" in run.stdout
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    run = subprocess.run([sys.executable, "-m", "huzzah.cli", "db", "upgrade"], capture_output=True, text=True,
+                         cwd=tmp_path, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "up to date" in run.stdout

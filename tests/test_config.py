@@ -1,0 +1,85 @@
+"""A mistake in app.yaml is one clear line — file, key, value, what is allowed — and exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "app.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def error_for(tmp_path: Path, body: str) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, body))
+    return str(caught.value)
+
+
+def test_the_shipped_app_yaml_is_valid() -> None:
+    settings = load_settings(ROOT / "app.yaml")
+    assert settings.value_named("OWNERSHIP") is not None
+    assert settings.kudos.daily_allowance == 5
+
+
+def test_defaults_when_there_is_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HUZZAH_CONFIG", raising=False)
+    settings = load_settings()
+    assert settings == Settings()
+    assert settings.anonymity.min_group_size == 5 and settings.kudos.daily_allowance == 5
+
+
+def test_a_wrong_type_names_file_key_value_and_rule(tmp_path: Path) -> None:
+    message = error_for(tmp_path, "kudos:\n  daily_allowance: lots\n")
+    assert message.startswith(str(tmp_path / "app.yaml"))
+    assert "kudos.daily_allowance" in message and "'lots'" in message and "integer" in message
+
+
+def test_the_anonymity_floor_cannot_be_lowered(tmp_path: Path) -> None:
+    message = error_for(tmp_path, "anonymity:\n  min_group_size: 2\n")
+    assert "anonymity.min_group_size" in message and "greater than or equal to 3" in message
+
+
+def test_unknown_keys_are_reported_as_typos(tmp_path: Path) -> None:
+    assert "kudos.daily_alowance: unknown setting" in error_for(tmp_path, "kudos:\n  daily_alowance: 3\n")
+
+
+def test_bad_time_zone_and_bad_time_say_what_is_allowed(tmp_path: Path) -> None:
+    assert "IANA time zone" in error_for(tmp_path, "timezone: Mars/Olympus\n")
+    assert "HH:MM" in error_for(tmp_path, "checkins:\n  time: '3pm'\n")
+
+
+def test_channels_must_name_their_platform(tmp_path: Path) -> None:
+    assert "platform:channel" in error_for(tmp_path, "kudos:\n  channels: ['#kudos']\n")
+
+
+def test_broken_yaml_gives_the_line(tmp_path: Path) -> None:
+    assert "not valid YAML at line 2" in error_for(tmp_path, "kudos:\n\tdaily_allowance: 3\n")
+
+
+def test_a_missing_config_file_named_by_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUZZAH_CONFIG", str(tmp_path / "nope.yaml"))
+    with pytest.raises(ConfigError, match="no such file"):
+        load_settings()
+
+
+def test_the_cli_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    bad = write(tmp_path, "values:\n  - name: ownership\n  - name: Ownership\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "huzzah.cli", "--config", str(bad), "db", "upgrade"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+    )
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "listed twice" in lines[0] and "app.yaml" in lines[0]
