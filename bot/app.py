@@ -12,14 +12,19 @@ from bot.config import Settings
 from bot.context import Context
 from bot.features import help as help_feature
 from bot.features import kudos as kudos_feature
-from bot.features.kudos_views import ME_TOO
+from bot.features.checkins import Checkins
+from bot.features.digest.weekly import WeeklyDigest
+from bot.features.home import home_page
+from bot.features.kudos_views import GIVE_FORM, ME_TOO
+from bot.features.polls import Polls
 from bot.features.stats import show_stats
 from bot.grammar.errors import GrammarError
 from bot.grammar.kudos import GiveKudos, ShowStats
-from bot.incoming import Incoming, Pressed, Reacted, Said, Submitted
-from bot.messages import say
+from bot.incoming import Incoming, Pressed, Reacted, Said, Shortcut, Submitted
+from bot.messages import Message, say
 from bot.outbox import Outbox
 from bot.outgoing import Response, reply
+from bot.people import Person
 from bot.ports import Roster
 from bot.safe_log import log_failure
 from storage.db import Database
@@ -35,6 +40,7 @@ STALE = say("That button belongs to something I no longer know about. Type `help
 CommandHandler = Callable[[Said, Any], Awaitable[Response]]
 ActionHandler = Callable[[Pressed], Awaitable[Response]]
 FormHandler = Callable[[Submitted], Awaitable[Response]]
+ShortcutHandler = Callable[[Shortcut], Awaitable[Response]]
 Ticker = Callable[[], Awaitable[None]]
 """Scheduled work of one feature (open due rounds, close due polls, post due digests).
 
@@ -55,9 +61,16 @@ class Huzzah:
             ShowStats: self._stats,
         }
         self.actions: dict[str, ActionHandler] = {ME_TOO: self.kudos.me_too}
-        self.forms: dict[str, FormHandler] = {}
+        self.forms: dict[str, FormHandler] = {GIVE_FORM: self.kudos.submitted}
+        self.shortcuts: dict[str, ShortcutHandler] = {kudos_feature.GIVE_SHORTCUT: self.kudos.shortcut}
         self.tickers: list[Ticker] = []
+        self.digest = WeeklyDigest(self.ctx)
+        self.tickers.append(self.digest.tick)
         self.rosters: dict[str, Roster] = {}
+        self.checkins = Checkins(self.ctx, self.rosters)
+        self.checkins.register(self)
+        self.polls = Polls(self.ctx)
+        self.polls.register(self)
 
     @property
     def settings(self) -> Settings:
@@ -75,6 +88,14 @@ class Huzzah:
             return reply(SORRY)
         finally:
             self.outbox.kick()
+
+    async def home(self, person: Person, *, prefix: str = "") -> Message:
+        """A person's own page (Slack's App Home); never raises."""
+        try:
+            return await home_page(self.ctx, person, prefix)
+        except Exception as exc:
+            log_failure(log, "drawing the home page", exc)
+            return SORRY
 
     async def tick(self) -> None:
         """Run every feature's scheduled work that is due; the scheduler calls this, any instance may."""
@@ -96,7 +117,10 @@ class Huzzah:
                 form_handler = self.forms.get(form)
                 return await form_handler(incoming) if form_handler else reply(STALE)
             case Reacted():
-                return Response()
+                return await self.kudos.react(incoming)
+            case Shortcut(name=name):
+                shortcut_handler = self.shortcuts.get(name)
+                return await shortcut_handler(incoming) if shortcut_handler else reply(STALE)
         return Response()
 
     async def _said(self, said: Said, prefix: str) -> Response:

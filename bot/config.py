@@ -99,8 +99,41 @@ class CheckinSettings(_Strict):
     time: str = "15:00"
     open_days: Annotated[int, Field(ge=1, le=14)] = 3
     reminder: bool = True
+    reminder_after_hours: Annotated[int, Field(ge=1, le=336)] = 24
 
     _time = field_validator("time")(_check_time)
+
+    @model_validator(mode="after")
+    def _reminder_while_open(self) -> CheckinSettings:
+        if self.reminder and self.reminder_after_hours >= self.open_days * 24:
+            raise ValueError("reminder_after_hours must be shorter than the open_days the round stays open")
+        return self
+
+
+DEFAULT_CRISIS_PHRASES = [
+    "kill myself", "end my life", "suicide", "suicidal", "want to die", "self harm", "self-harm",
+    "hurt myself", "no reason to live",
+    "自杀", "想死", "不想活", "结束生命", "伤害自己", "自残",
+    "tự tử", "muốn chết", "tự làm hại", "không muốn sống", "kết thúc cuộc đời",
+]
+
+
+class CrisisResource(_Strict):
+    name: Annotated[str, Field(min_length=1)]
+    contact: str = ""
+    url: str = ""
+
+
+class CrisisSettings(_Strict):
+    phrases: list[Annotated[str, Field(min_length=2)]] = Field(default_factory=lambda: list(DEFAULT_CRISIS_PHRASES))
+    message: Annotated[str, Field(min_length=1)] = (
+        "It sounds like things are really hard right now. You don't have to carry this alone — "
+        "these people are there to listen, confidentially:"
+    )
+    resources: list[CrisisResource] = Field(default_factory=lambda: [
+        CrisisResource(name="Your Employee Assistance Programme", contact="ask HR for the number"),
+        CrisisResource(name="Find a helpline in your country", url="https://findahelpline.com"),
+    ])
 
 
 class DigestSettings(_Strict):
@@ -108,10 +141,31 @@ class DigestSettings(_Strict):
     day: Weekday = "mon"
     time: str = "09:00"
     channels: list[str] = Field(default_factory=list)
+    managers: list[str] = Field(default_factory=list)
+    """People who get the digest by DM, as platform:user (`slack:U0123ABCD`, `console:carol`)."""
     grace_hours: Annotated[int, Field(ge=0, le=168)] = 24
 
     _time = field_validator("time")(_check_time)
     _channels = field_validator("channels")(_check_channels)
+
+    @field_validator("managers")
+    @classmethod
+    def _people(cls, value: list[str]) -> list[str]:
+        for raw in value:
+            platform, sep, user = raw.partition(":")
+            if not sep or platform not in PLATFORMS or not user.strip().lstrip("@"):
+                raise ValueError(f"write managers as platform:user id with platform one of {', '.join(PLATFORMS)}")
+        return value
+
+
+class PollSettings(_Strict):
+    default_open_hours: Annotated[int, Field(ge=0, le=24 * 90)] = 24
+    """A poll typed without --closes closes after this many hours; 0 leaves it open until its asker closes it."""
+    max_open_days: Annotated[int, Field(ge=1, le=90)] = 30
+    default_close_time: str = "17:00"
+    """When a deadline names a day but no time (`--closes fri`), it is this time in the asker's zone."""
+
+    _time = field_validator("default_close_time")(_check_time)
 
 
 class Settings(_Strict):
@@ -121,7 +175,9 @@ class Settings(_Strict):
     anonymity: AnonymitySettings = AnonymitySettings()
     teams: list[TeamSettings] = Field(default_factory=list)
     checkins: CheckinSettings = CheckinSettings()
+    crisis: CrisisSettings = CrisisSettings()
     digest: DigestSettings = DigestSettings()
+    polls: PollSettings = PollSettings()
     retention_weeks: Annotated[int, Field(ge=1, le=520)] = 52
 
     @field_validator("timezone")

@@ -38,6 +38,8 @@ class Checkboxes:
     label: str
     options: tuple[tuple[str, str], ...]
     optional: bool = True
+    initial: tuple[str, ...] = ()
+    """Values ticked when the form opens (a form shown again after a mistake keeps what was chosen)."""
 
 
 @dataclass(frozen=True)

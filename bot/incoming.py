@@ -64,7 +64,19 @@ class Reacted:
     link: str = ""
 
 
-Incoming = Said | Pressed | Submitted | Reacted
+@dataclass(frozen=True)
+class Shortcut:
+    """Someone picked one of the bot's actions on another person's message (a Slack message shortcut)."""
+
+    sender: Person
+    channel: Channel
+    name: str
+    author: Person
+    message: MessageRef
+    link: str = ""
+
+
+Incoming = Said | Pressed | Submitted | Reacted | Shortcut
 
 
 def text_of(parts: tuple[Part, ...]) -> str:

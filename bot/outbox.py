@@ -132,7 +132,7 @@ class Outbox:
             await self._retry(row, type(exc).__name__, timedelta(seconds=backoff(row.attempts)))
             return 0
         async with self.db.transaction() as conn:
-            await store.mark_sent(conn, row, self.clock.now())
+            await store.mark_sent(conn, row, self.clock.now(), min_gap=UPDATE_GAP)
         return 1
 
     async def _retry(self, row: store.OutboxRow, error: str, delay: timedelta) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -29,6 +30,39 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the bot's web server for Slack and Teams")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--socket-mode", action="store_true",
+                       help="receive Slack over Socket Mode (needs SLACK_APP_TOKEN; no public URL needed)")
+
+    digest = commands.add_parser("digest", help="preview a team's weekly digest here, or post it now (once)")
+    digest.add_argument("--team", help="one team from app.yaml (default: every team)")
+    digest.add_argument("--week", help="ISO week such as 2026-W47 (default: the week just ended)")
+    digest_mode = digest.add_mutually_exclusive_group()
+    digest_mode.add_argument("--print", dest="post", action="store_false",
+                             help="show it in this terminal and save its chart as a PNG (the default)")
+    digest_mode.add_argument("--post", dest="post", action="store_true",
+                             help="queue it now for digest.channels and digest.managers — never twice per week")
+    digest.add_argument("--chart-dir", default=".", help="folder for the chart PNG (default: the current folder)")
+    digest.set_defaults(post=False)
+
+    commands.add_parser("scheduler", help="run the scheduled work (poll deadlines, digests, closing check-ins) "
+                        "as its own process; `huzzah serve` still delivers and sends check-in invitations")
+
+    package = commands.add_parser("teams-package", help="write the Microsoft Teams app zip to upload in Teams admin")
+    package.add_argument("--app-id", default=os.environ.get("MICROSOFT_APP_ID", ""),
+                         help="your Azure bot's Microsoft App ID (default: $MICROSOFT_APP_ID)")
+    package.add_argument("--website", help="https:// page about Huzzah at your company, shown in Teams")
+    package.add_argument("--privacy-url", default="", help="https:// privacy statement (default: --website)")
+    package.add_argument("--terms-url", default="", help="https:// terms of use (default: --website)")
+    package.add_argument("--developer", default="Huzzah", help="who publishes the app, shown in Teams")
+    package.add_argument("--name", default="Huzzah", help="the app's name in Teams (at most 30 characters)")
+    package.add_argument("--version", default="1.0.0", help="the package version; raise it for every re-upload")
+    package.add_argument("--output", default="huzzah-teams.zip", help="where to write the zip")
+
+    privacy = commands.add_parser("privacy", help="print everything stored about a person (subject access)")
+    privacy.add_argument("person", help="@name, a platform user id, or platform:user_id")
+    forget = commands.add_parser("forget", help="erase everything stored about a person")
+    forget.add_argument("person", help="@name, a platform user id, or platform:user_id")
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -60,6 +94,21 @@ async def _chat(settings: Settings, who: str) -> int:
         return await chat(session, who)
 
 
+def _teams_package(args: argparse.Namespace) -> int:
+    from adapters.teams.package import PackageError, PackageInfo, write_package
+
+    info = PackageInfo(app_id=args.app_id.strip(), website=args.website or "", privacy_url=args.privacy_url,
+                       terms_url=args.terms_url, developer=args.developer, name=args.name, version=args.version)
+    try:
+        path = write_package(Path(args.output), info)
+    except PackageError as exc:
+        print(f"huzzah: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote {path}. Upload it in the Teams admin center (Teams apps → Manage apps → Upload), "
+          "then add Huzzah to your support team.")
+    return 0
+
+
 async def _db_upgrade() -> int:
     from storage.db import Database
 
@@ -72,10 +121,32 @@ async def _db_upgrade() -> int:
     return 0
 
 
-async def _serve(settings: Settings, host: str, port: int) -> int:
+async def _digest(settings: Settings, args: argparse.Namespace) -> int:
+    from huzzah.digest_command import choose, post_now, preview
+    from huzzah.wiring import running_core
+
+    async with running_core(settings) as core:
+        chosen = choose(core, args.team, args.week)
+        if isinstance(chosen, str):
+            print(f"huzzah: {chosen}", file=sys.stderr)
+            return 2
+        teams, week = chosen
+        return await (post_now(core, teams, week) if args.post else preview(core, teams, week, Path(args.chart_dir)))
+
+
+async def _scheduler(settings: Settings) -> int:
+    from huzzah.scheduler import run_scheduler
+    from huzzah.wiring import running_core
+
+    async with running_core(settings) as core:
+        await run_scheduler(core, asyncio.Event())
+    return 0
+
+
+async def _serve(settings: Settings, host: str, port: int, socket_mode: bool) -> int:
     from huzzah.server import serve
 
-    return await serve(settings, host, port)
+    return await serve(settings, host, port, socket_mode=socket_mode)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,7 +161,21 @@ def main(argv: list[str] | None = None) -> int:
             case "chat":
                 return asyncio.run(_chat(settings, args.who))
             case "serve":
-                return asyncio.run(_serve(settings, args.host, args.port))
+                return asyncio.run(_serve(settings, args.host, args.port, args.socket_mode))
+            case "digest":
+                return asyncio.run(_digest(settings, args))
+            case "scheduler":
+                return asyncio.run(_scheduler(settings))
+            case "teams-package":
+                return _teams_package(args)
+            case "privacy":
+                from huzzah.privacy import show
+
+                return asyncio.run(show(settings, args.person))
+            case "forget":
+                from huzzah.privacy import erase
+
+                return asyncio.run(erase(settings, args.person, yes=args.yes))
             case "db":
                 return asyncio.run(_db_upgrade())
     except ConfigError as exc:

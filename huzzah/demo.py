@@ -7,8 +7,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from adapters.console.session import ConsoleSession, Directory, Shown
+from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.features.digest.week import Week
+from huzzah.demo_checkins import checkin_results, checkin_round
+from huzzah.demo_polls import poll_scene
 from huzzah.wiring import running_core
 
 TEAM = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
@@ -43,6 +47,8 @@ async def run_demo(settings: Settings, url: str, echo: Callable[[Shown], None] =
                 echo(Shown(f"{giver} types", line))
                 await session.say(giver, line)
                 clock.advance(hours=2)
+            if day == "Tuesday":
+                await poll_scene(core, session, clock, echo)
             if day == "Wednesday":
                 echo(Shown("frank types", "@frank thanks me for being awesome"))
                 await session.say("frank", "@frank thanks me for being awesome")
@@ -51,6 +57,9 @@ async def run_demo(settings: Settings, url: str, echo: Callable[[Shown], None] =
         echo(Shown("demo", "—— Everyone's stats ——"))
         for name in TEAM:
             await session.say(name, "stats")
+        week = await checkin_round(core, session, clock, echo, WEEK_START)
+        await _weekly_digest(core, clock, echo)
+        await checkin_results(core, session, clock, echo, week)
 
 
 def _team_channel(settings: Settings) -> str:
@@ -58,3 +67,14 @@ def _team_channel(settings: Settings) -> str:
         for ref in settings.channels_for(team.channels, "console"):
             return ref
     return "#support"
+
+
+async def _weekly_digest(core: Huzzah, clock: FakeClock, echo: Callable[[Shown], None]) -> None:
+    """Monday morning: the scheduler's tick posts last week's digest to the managers, as in production."""
+    due = core.digest.due(Week.of(WEEK_START, core.settings.zone))
+    clock.set(max(clock.now(), due))
+    echo(Shown("demo", f"—— {clock.now().astimezone(core.settings.zone):%A %H:%M}: the weekly digest ——"))
+    if not core.settings.channels_for(core.settings.digest.channels, "console"):
+        echo(Shown("demo", "(digest.channels in app.yaml names no console: channel, so nothing is shown here)"))
+    await core.tick()
+    await core.outbox.drain()

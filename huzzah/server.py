@@ -1,4 +1,4 @@
-"""`huzzah serve`: one aiohttp server for every platform, plus the outbox worker.
+"""`huzzah serve`: one aiohttp server for every platform, plus the scheduler and the outbox worker.
 
 Routes: GET /healthz here; POST /slack/events and POST /api/messages are mounted by their adapters.
 """
@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 
 from aiohttp import web
 
 from bot.app import Huzzah
 from bot.config import Settings
+from huzzah.scheduler import run_scheduler
 from huzzah.wiring import running_core
 
 log = logging.getLogger(__name__)
 CORE = web.AppKey("core", Huzzah)
+Mount = Callable[[web.Application], None]
+"""An adapter adding its routes (Slack: POST /slack/events; Teams: POST /api/messages)."""
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -26,24 +31,49 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-def build_web_app(core: Huzzah) -> web.Application:
+def build_web_app(core: Huzzah, mounts: Iterable[Mount] = ()) -> web.Application:
     app = web.Application()
     app[CORE] = core
     app.router.add_get("/healthz", healthz)
+    for mount in mounts:
+        mount(app)
     return app
 
 
-async def serve(settings: Settings, host: str, port: int) -> int:
+@asynccontextmanager
+async def listening(app: web.Application, host: str, port: int) -> AsyncIterator[int]:
+    """Serve `app` until the block ends; yields the port (pass 0 for any free one)."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    try:
+        yield runner.addresses[0][1]
+    finally:
+        await runner.cleanup()
+
+
+async def serve(settings: Settings, host: str, port: int, *, socket_mode: bool = False) -> int:
+    from adapters.slack.app import SlackAdapter
+    from adapters.slack.config import slack_config
+    from adapters.slack.roster import SlackRoster
+    from adapters.teams.hosting import teams_mount
+
+    slack_settings = slack_config(socket_mode=socket_mode)  # a missing secret stops us before anything starts
     async with running_core(settings) as core:
-        app = build_web_app(core)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.TCPSite(runner, host, port).start()
-        log.info("Huzzah is listening on http://%s:%d", host, port)
-        stop = asyncio.Event()
-        try:
-            await core.outbox.run(stop)
-        finally:
-            stop.set()
-            await runner.cleanup()
+        slack = SlackAdapter(core, slack_settings) if slack_settings else None
+        if slack is not None:
+            core.rosters[SlackRoster.platform] = SlackRoster(slack.client, slack.directory)
+        mounts = [slack.mount] if slack and not socket_mode else []
+        mounts.append(teams_mount(core))
+        async with listening(build_web_app(core, mounts), host, port) as bound:
+            log.info("Huzzah is listening on http://%s:%d (Slack: %s)", host, bound,
+                     "off" if slack is None else "Socket Mode" if socket_mode else "POST /slack/events")
+            socket = await slack.connect_socket_mode() if slack and socket_mode else None
+            stop = asyncio.Event()
+            try:
+                await run_scheduler(core, stop)
+            finally:
+                stop.set()
+                if socket is not None:
+                    await socket.close_async()
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +19,20 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 import migrations
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
+
+
+class _NoData(logging.Filter):
+    """Drops the debug lines that carry data: aiosqlite logs each call with its parameters, SQLAlchemy each
+    fetched row — either would put anonymous answers in the logs, whatever level someone turns logging to."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "aiosqlite":
+            return record.levelno > logging.DEBUG
+        return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
+
+
+logging.getLogger("aiosqlite").addFilter(_NoData())
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NoData())
 
 
 def normalize_url(url: str) -> str:
@@ -37,17 +52,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA secure_delete=ON")  # erased answers and forgotten people are zeroed on disk
     cursor.close()
 
 
 def make_engine(url: str) -> AsyncEngine:
+    """`hide_parameters`: statement logging and database errors must never quote what people wrote (vents)."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         # One connection: SQLite has one writer anyway, and a shared connection never meets "database is locked".
-        engine = create_async_engine(url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0)
+        engine = create_async_engine(
+            url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, hide_parameters=True
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
 
 
 class Database:
@@ -85,7 +104,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def _upgrade(connection: Connection) -> None:
-    command.upgrade(alembic_config(connection), "heads")
+    command.upgrade(alembic_config(connection), "head")
 
 
 def insert_for(conn: AsyncConnection) -> Any:

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy import case, delete, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.incoming import MessageRef
 from storage.db import insert_for
 from storage.tables.delivery import once_keys, outbox, tracked_messages
+from storage.types import UTCDateTime
 
 
 async def claim_once(conn: AsyncConnection, key: str, at: datetime) -> bool:
@@ -21,8 +22,12 @@ async def claim_once(conn: AsyncConnection, key: str, at: datetime) -> bool:
     return result.rowcount == 1
 
 
-async def forget_once_keys_before(conn: AsyncConnection, cutoff: datetime) -> int:
-    result = await conn.execute(delete(once_keys).where(once_keys.c.created_at < cutoff))
+async def forget_once_keys_before(conn: AsyncConnection, cutoff: datetime, prefix: str = "") -> int:
+    """Drop claims older than `cutoff` — only those starting with `prefix` when one is given."""
+    stmt = delete(once_keys).where(once_keys.c.created_at < cutoff)
+    if prefix:
+        stmt = stmt.where(once_keys.c.key.startswith(prefix, autoescape=True))
+    result = await conn.execute(stmt)
     return result.rowcount
 
 
@@ -64,11 +69,15 @@ async def enqueue_replacing(
 
     An edit is held back until `min_gap` after the previous one went out (or is going out), which turns a
     burst of edits (fifty votes in a second) into one platform call per gap while the newest content wins.
+    The row is locked while the new time is worked out, so a worker finishing a delivery in between cannot
+    leave it due right after that delivery (PostgreSQL; SQLite already holds its one write lock here).
     """
     if await enqueue(conn, key, payload, at):
         return
     row = (await conn.execute(
-        select(outbox.c.sent_at, outbox.c.claimed_until, outbox.c.not_before).where(outbox.c.key == key)
+        select(outbox.c.sent_at, outbox.c.claimed_until, outbox.c.not_before)
+        .where(outbox.c.key == key)
+        .with_for_update()
     )).one()
     in_flight = row.claimed_until is not None and row.claimed_until > at
     if in_flight:
@@ -102,12 +111,17 @@ async def due(conn: AsyncConnection, platforms: list[str], now: datetime, limit:
 
 
 async def claim(conn: AsyncConnection, row_id: int, now: datetime, until: datetime) -> OutboxRow | None:
-    """Take one delivery for this worker; None when another worker was quicker."""
+    """Take one delivery for this worker; None when another worker was quicker or it is no longer due.
+
+    `due()` may have read the row before another worker delivered it and pushed the next edit back, so
+    being due is checked again here, in the same statement that claims it.
+    """
     result = await conn.execute(
         update(outbox)
         .where(
             outbox.c.id == row_id,
             outbox.c.status == "pending",
+            outbox.c.not_before <= now,
             or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
         )
         .values(claimed_until=until, attempts=outbox.c.attempts + 1)
@@ -120,13 +134,16 @@ async def claim(conn: AsyncConnection, row_id: int, now: datetime, until: dateti
     return OutboxRow(r.id, r.key, r.payload, r.attempts, r.version)
 
 
-async def mark_sent(conn: AsyncConnection, row: OutboxRow, at: datetime) -> None:
-    """Sent — unless the content was replaced meanwhile (a newer edit), which then stays pending."""
+async def mark_sent(conn: AsyncConnection, row: OutboxRow, at: datetime, *, min_gap: timedelta = timedelta(0)) -> None:
+    """Sent — unless the content was replaced meanwhile (a newer edit), which then stays pending and waits
+    `min_gap` from now: the platform call just made may have happened after that newer edit was queued."""
+    replaced = outbox.c.version != row.version
     await conn.execute(
         update(outbox)
         .where(outbox.c.id == row.id)
         .values(
-            status=case((outbox.c.version == row.version, "sent"), else_="pending"),
+            status=case((replaced, "pending"), else_="sent"),
+            not_before=case((replaced, literal(at + min_gap, UTCDateTime())), else_=outbox.c.not_before),
             sent_at=at, claimed_until=None, last_error=None,
         )
     )

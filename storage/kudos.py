@@ -109,6 +109,19 @@ async def get_kudos(conn: AsyncConnection, kudos_id: int) -> KudosRecord | None:
     )
 
 
+async def latest_received(conn: AsyncConnection, person_id: int, limit: int) -> list[KudosRecord]:
+    """The newest kudos a person received, newest first."""
+    ids = (await conn.execute(
+        select(kudos.c.id)
+        .join(kudos_recipients, kudos_recipients.c.kudos_id == kudos.c.id)
+        .where(kudos_recipients.c.person_id == person_id)
+        .order_by(kudos.c.created_at.desc(), kudos.c.id.desc())
+        .limit(limit)
+    )).scalars().all()
+    records = [await get_kudos(conn, kudos_id) for kudos_id in ids]
+    return [r for r in records if r is not None]
+
+
 @dataclass(frozen=True)
 class PersonStats:
     given_week: int

@@ -23,6 +23,9 @@ from bot.config import CompanyValue, KudosSettings, Settings, TeamSettings
 from storage.db import Database, normalize_url
 from storage.schema import metadata
 
+pytest_plugins = ["tests.slack_support"]
+"""Fixtures other test files share by name: `slack` (the server wired to a fake Slack Web API)."""
+
 PG_ENV = "HUZZAH_TEST_POSTGRES_URL"
 TEAM = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
 MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from adapters.console.render import render, render_form
+from adapters.console.roster import ConsoleRoster
 from bot.app import Huzzah
 from bot.forms import Form
 from bot.incoming import MessageRef, Part, Pressed, Said, Submitted
@@ -103,6 +104,7 @@ class ConsoleSession:
         self.directory = directory
         self.messenger = ConsoleMessenger(echo=echo)
         core.outbox.attach(self.messenger)
+        core.rosters[PLATFORM] = ConsoleRoster(directory)
         self.channel = channel
         self.open_forms: dict[str, Form] = {}
 
@@ -124,10 +126,12 @@ class ConsoleSession:
         said = Said(sender, self.where(channel), self.directory.parts(line))
         return await self._answer(sender, await self.core.handle(said))
 
-    async def press(self, name: str, label: str) -> list[Shown]:
-        """Press the newest button with this label that `name` can see."""
+    async def press(self, name: str, label: str, where: str | None = None) -> list[Shown]:
+        """Press the newest button with this label that `name` can see (only among what was shown `where`)."""
         sender = self.person(name)
         for item in reversed(self.messenger.shown):
+            if where is not None and item.where != where:
+                continue
             for block in item.message.blocks if item.message else ():
                 if isinstance(block, Buttons):
                     for button in block.buttons:

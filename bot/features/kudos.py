@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -10,23 +11,29 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.calendar import day_start, zone_or
 from bot.config import Settings
 from bot.context import Context
-from bot.features.kudos_views import confirmation, public_post, recipient_dm
+from bot.features.kudos_views import REACTION_REASON, confirmation, give_form, public_post, recipient_dm
 from bot.grammar.kudos import GiveKudos
 from bot.grammar.tokens import plain
-from bot.incoming import Pressed, Said
+from bot.incoming import Pressed, Reacted, Said, Shortcut, Submitted
 from bot.limits import MAX_REASON_CHARS, MAX_RECIPIENTS
 from bot.messages import Message, say
 from bot.outbox import send_later
-from bot.outgoing import Direct, Post, Refresh, Response, reply
+from bot.outgoing import NOTHING, Direct, Post, Refresh, Response, reply
 from bot.people import Channel, Person
 from storage import kudos as repo
-from storage.people import upsert_person
+from storage.delivery import claim_once
+from storage.people import people_by_id, upsert_person
 
 VIEW = "kudos"
+GIVE_SHORTCUT = "kudos.give"
 
 
 class KudosError(Exception):
     """A rule said no; the message says why and what to do instead."""
+
+
+class _AlreadyGiven(Exception):
+    """This reaction already became a kudos (the emoji was removed and added again)."""
 
 
 def track_key(kudos_id: int) -> str:
@@ -103,9 +110,66 @@ class Kudos:
             return Channel(where.platform, where.workspace, configured[0], name=configured[0])
         return where
 
-    async def _give(self, said: Said, cmd: GiveKudos, *, link: str = "", source: str = "command") -> Message:
+    async def react(self, reacted: Reacted) -> Response:
+        """The configured emoji on someone's message thanks its author, once per reactor and message.
+
+        Reactions that are not meant as thanks (another emoji, your own message, a bot's) pass silently.
+        """
+        author = reacted.author
+        if reacted.emoji != self.settings.kudos.reaction or author == reacted.sender or author.is_bot:
+            return NOTHING
+        cmd = GiveKudos((author,), (REACTION_REASON,), ())
+        ref = reacted.message
+        once = f"kudos:reaction:{ref.platform}:{ref.workspace}:{ref.channel}:{ref.id}:{reacted.sender.user_id}"
+        try:
+            self._check(reacted.sender, cmd)
+            said = Said(reacted.sender, reacted.channel, ())
+            return reply(await self._give(said, cmd, link=reacted.link, source="reaction", once=once))
+        except KudosError as no:
+            return reply(say(str(no)))
+        except _AlreadyGiven:
+            return NOTHING
+
+    async def shortcut(self, shortcut: Shortcut) -> Response:
+        """"Give a huzzah" on a message: a form addressed to its author, linking the message."""
+        cmd = GiveKudos((shortcut.author,), ("…",), ())
+        try:
+            self._check(shortcut.sender, cmd)
+        except KudosError as no:
+            return reply(say(str(no)))
+        async with self.ctx.db.transaction() as conn:
+            author_id = await upsert_person(conn, shortcut.author, self.ctx.clock.now())
+        context = json.dumps({"to": author_id, "link": shortcut.link})
+        return Response(form=give_form(self.settings, shortcut.author, shortcut.link, context))
+
+    async def submitted(self, submitted: Submitted) -> Response:
+        """The "Give a huzzah" form came back; a refusal shows the form again with what was typed."""
+        try:
+            wanted = json.loads(submitted.context)
+            async with self.ctx.db.transaction() as conn:
+                author = (await people_by_id(conn, [int(wanted["to"])]))[int(wanted["to"])]
+        except (ValueError, KeyError, TypeError):
+            return reply(say("That form is out of date — open “Give a huzzah” on the message again."))
+        reason = str(submitted.values.get("reason", "")).strip()
+        chosen = submitted.values.get("values", ())
+        values = (chosen,) if isinstance(chosen, str) else tuple(chosen)
+        cmd = GiveKudos((author,), (reason,) if reason else (), values)
+        try:
+            self._check(submitted.sender, cmd)
+            said = Said(submitted.sender, submitted.channel, ())
+            return reply(await self._give(said, cmd, link=str(wanted.get("link", "")), source="shortcut"))
+        except KudosError as no:
+            form = give_form(self.settings, author, str(wanted.get("link", "")), submitted.context,
+                             problem=str(no), reason=reason, values=values)
+            return Response(form=form)
+
+    async def _give(
+        self, said: Said, cmd: GiveKudos, *, link: str = "", source: str = "command", once: str = ""
+    ) -> Message:
         now = self.ctx.clock.now()
         async with self.ctx.db.transaction() as conn:
+            if once and not await claim_once(conn, once, now):
+                raise _AlreadyGiven(once)
             ids = {p: await upsert_person(conn, p, now) for p in (said.sender, *cmd.recipients, *_mentioned(cmd))}
             left = await self._allowance_left(conn, said.sender, ids[said.sender], now)
             if left < len(cmd.recipients):
@@ -154,7 +218,8 @@ class Kudos:
             left = await self._allowance_left(conn, pressed.sender, me, now)
             if left < len(record.recipients):
                 raise self._no_allowance(left, len(record.recipients))
-            await repo.add_cogiver(conn, kudos_id, me, now)
+            if not await repo.add_cogiver(conn, kudos_id, me, now):  # a double click racing this one won
+                raise KudosError("You're already part of this thank-you.")
             await send_later(conn, Refresh(track_key(kudos_id), VIEW, str(kudos_id)), now)
         return say("🙌 You've joined the thanks — your name is on it now.")
 

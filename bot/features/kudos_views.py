@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from bot.config import Settings
+from bot.forms import Form, FormField, Note, Select, TextInput
+from bot.limits import MAX_REASON_CHARS
 from bot.messages import Button, Buttons, Context, Inline, Link, Message, Strong, context, message, text
 from bot.people import Person
 from storage.kudos import KudosRecord
 
 ME_TOO = "kudos.metoo"
+GIVE_FORM = "kudos.give"
+REACTION_REASON = "for this message"
+"""The reason a reaction kudos carries: the message itself is linked, never copied (it may be private)."""
 
 
 def names(people: tuple[Person, ...] | list[Person]) -> list[Inline]:
@@ -67,3 +72,22 @@ def confirmation(record: KudosRecord, where: str, left: int) -> Message:
         text("Sent! ", *names(record.recipients), f" {told} been told, and it's posted in {where}."),
         context(f"You have {left} thank-you{'s' if left != 1 else ''} left today."),
     )
+
+
+def give_form(
+    settings: Settings, author: Person, link: str, context_: str, *,
+    problem: str = "", reason: str = "", values: tuple[str, ...] = (),
+) -> Form:
+    """"Give a huzzah" for a message's author; shown again with `problem` on top when a rule said no."""
+    about: list[Inline] = ["Thanking ", author, " for ", Link(link, "this message") if link else "their message", "."]
+    fields: list[FormField] = [Note((f"⚠️ {problem}",))] if problem else []
+    fields += [
+        Note(tuple(about)),
+        TextInput("reason", "Why are you thanking them?", multiline=True, max_length=MAX_REASON_CHARS,
+                  initial=reason, hint="e.g. thanks for calming down the angry caller"),
+    ]
+    if settings.values:
+        options = tuple((f"{v.emoji} {v.name}".strip(), v.name) for v in settings.values)
+        fields.append(Select("values", "Which of our values did they show?", options, multi=True, optional=True,
+                             initial=values))
+    return Form(GIVE_FORM, "Give a huzzah", "Send huzzah", tuple(fields), context_)

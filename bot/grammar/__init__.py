@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.grammar import kudos
+from bot.grammar import checkins, kudos, polls
 from bot.grammar.errors import GrammarError
 from bot.grammar.help import HelpEntry
 from bot.grammar.tokens import Parts, next_word, plain
@@ -23,9 +23,12 @@ VERBS: dict[str, Parser] = {
     "?": kudos.parse_help,
     "stats": kudos.parse_stats,
     **{verb: kudos.parse_kudos for verb in kudos.KUDOS_VERBS},
+    **{verb: checkins.parse_checkin for verb in checkins.CHECKIN_VERBS},
+    **{verb: checkins.parse_vent for verb in checkins.VENT_VERBS},
+    polls.VERB: polls.parse_poll,
 }
 
-HELP: tuple[HelpEntry, ...] = kudos.HELP
+HELP: tuple[HelpEntry, ...] = kudos.HELP + checkins.HELP + polls.HELP
 
 
 def parse(parts: Parts) -> Any:

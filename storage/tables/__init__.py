@@ -1,5 +1,5 @@
 """Importing this package registers every table on `storage.schema.metadata`."""
 
-from storage.tables import delivery, kudos, people
+from storage.tables import checkins, delivery, digest, kudos, people, polls, teams
 
-__all__ = ["delivery", "kudos", "people"]
+__all__ = ["checkins", "delivery", "digest", "kudos", "people", "polls", "teams"]

@@ -1,0 +1,1 @@
+"""Microsoft Teams: botbuilder's CloudAdapter on /api/messages, Adaptive Cards, paced proactive delivery."""

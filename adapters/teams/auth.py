@@ -1,0 +1,196 @@
+"""Who may talk to the bot: Bot Framework JWTs checked by botbuilder, hardened so a bad token is always a 401.
+
+Settings come from the environment (`MICROSOFT_APP_ID`, `MICROSOFT_APP_PASSWORD`, `MICROSOFT_APP_TYPE`,
+`MICROSOFT_APP_TENANT_ID`). Without an app id, authentication is off — only for trying the bot in the
+Bot Framework Emulator — and the server says so loudly when it starts.
+
+botbuilder's own checks raise assorted exceptions for a forged or garbled token (a bad signature, an
+unknown key id, undecodable base64) and fetch Microsoft's signing keys with a blocking HTTP call without
+a timeout. `GuardedAuthentication` runs the check on a worker thread with a deadline and turns every
+failure into a PermissionError, which the CloudAdapter answers with 401 before anything else happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from botbuilder.integration.aiohttp import (
+    ConfigurationBotFrameworkAuthentication,
+    ConfigurationServiceClientCredentialFactory,
+)
+from botbuilder.schema import Activity
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+    ServiceClientCredentialsFactory,
+    UserTokenClient,
+)
+from botframework.connector.skills import BotFrameworkClient
+from msrest.authentication import Authentication
+
+from adapters.teams.limits import AUTH_TIMEOUT_SECONDS
+from bot.config import ConfigError
+
+log = logging.getLogger(__name__)
+
+APP_TYPES = ("multitenant", "singletenant", "userassignedmsi")
+NO_AUTH_WARNING = (
+    "MICROSOFT_APP_ID is not set: Microsoft Teams requests are NOT authenticated. Anyone who can reach "
+    "/api/messages can act as any user. Use this only with the Bot Framework Emulator on your own machine."
+)
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where tokens are issued and checked. Microsoft's public cloud unless given (a sovereign cloud, tests)."""
+
+    openid_metadata_url: str
+    token_issuer: str
+    login_url: str
+    oauth_scope: str
+    emulator_openid_metadata_url: str = ""
+
+
+@dataclass(frozen=True)
+class TeamsConfig:
+    app_id: str = ""
+    app_password: str = ""
+    app_type: str = "MultiTenant"
+    tenant_id: str = ""
+    endpoints: Endpoints | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> TeamsConfig:
+        env = os.environ if env is None else env
+        return cls(
+            app_id=env.get("MICROSOFT_APP_ID", "").strip(),
+            app_password=env.get("MICROSOFT_APP_PASSWORD", ""),
+            app_type=env.get("MICROSOFT_APP_TYPE", "").strip() or "MultiTenant",
+            tenant_id=env.get("MICROSOFT_APP_TENANT_ID", "").strip(),
+        )
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.app_id)
+
+    def check(self) -> None:
+        """Stop at start, in one line, on settings botbuilder would reject later or silently reinterpret."""
+        kind = self.app_type.casefold()
+        if kind not in APP_TYPES:
+            raise ConfigError(f"MICROSOFT_APP_TYPE={self.app_type!r}: use MultiTenant, SingleTenant or UserAssignedMSI")
+        if not self.app_id:
+            if self.app_password or kind != "multitenant":
+                raise ConfigError("MICROSOFT_APP_ID is missing: set it to your Azure bot's Microsoft App ID")
+            return
+        if kind != "userassignedmsi" and not self.app_password:
+            raise ConfigError("MICROSOFT_APP_PASSWORD is missing: create a client secret for the bot in Azure")
+        if kind != "multitenant" and not self.tenant_id:
+            raise ConfigError(f"MICROSOFT_APP_TENANT_ID is missing: a {self.app_type} bot needs its tenant id")
+
+    def botbuilder_settings(self) -> SimpleNamespace:
+        """The attribute names botbuilder's configuration classes read."""
+        settings = SimpleNamespace(
+            APP_ID=self.app_id, APP_PASSWORD=self.app_password, APP_TYPE=self.app_type,
+            APP_TENANTID=self.tenant_id,
+        )
+        if self.endpoints:
+            e = self.endpoints
+            settings.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = e.openid_metadata_url
+            settings.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = e.token_issuer
+            settings.TO_CHANNEL_FROM_BOT_LOGIN_URL = e.login_url
+            settings.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE = e.oauth_scope
+            settings.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL = e.emulator_openid_metadata_url or e.openid_metadata_url
+            settings.OAUTH_URL = e.oauth_scope
+        return settings
+
+
+class GuardedAuthentication(BotFrameworkAuthentication):
+    """botbuilder's authentication with every failure made a PermissionError (401), never a 500 or a hang."""
+
+    def __init__(self, inner: BotFrameworkAuthentication, *, required: bool) -> None:
+        self._inner = inner
+        self._required = required
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        if not auth_header:
+            if self._required:
+                raise PermissionError("no Authorization header")
+            return await self._inner.authenticate_request(activity, None)  # type: ignore[arg-type]
+        checking = asyncio.to_thread(asyncio.run, self._inner.authenticate_request(activity, auth_header))
+        try:
+            return await asyncio.wait_for(checking, AUTH_TIMEOUT_SECONDS)
+        except PermissionError:
+            log.warning("refused a Teams request: its token did not check out")
+            raise
+        except TimeoutError:
+            log.error("refused a Teams request: checking its token took over %.0fs (signing keys unreachable?)",
+                      AUTH_TIMEOUT_SECONDS)
+            raise PermissionError("token check timed out") from None
+        except Exception as exc:
+            log.warning("refused a Teams request: its token could not be read (%s)", type(exc).__name__)
+            raise PermissionError("invalid token") from None
+
+    async def authenticate_streaming_request(
+        self, auth_header: str, channel_id_header: str
+    ) -> AuthenticateRequestResult:
+        raise PermissionError("streaming connections are not supported")
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return self._inner.create_connector_factory(claims_identity)
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        return await self._inner.create_user_token_client(claims_identity)
+
+    def create_bot_framework_client(self) -> BotFrameworkClient:
+        return self._inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return self._inner.get_originating_audience()
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        raise PermissionError("channel requests are not supported")
+
+
+class ReusedCredentials(ServiceClientCredentialsFactory):
+    """One set of credentials per audience instead of botbuilder's one per call.
+
+    Each new credentials object brings a new MSAL client with an empty token cache, which would fetch a
+    fresh token from Microsoft Entra for every message of a fan-out; reused, the token is fetched about
+    once an hour.
+    """
+
+    def __init__(self, inner: ServiceClientCredentialsFactory) -> None:
+        self._inner = inner
+        self._made: dict[tuple[str, str, str, bool], Authentication] = {}
+
+    async def is_valid_app_id(self, app_id: str) -> bool:
+        return await self._inner.is_valid_app_id(app_id)
+
+    async def is_authentication_disabled(self) -> bool:
+        return await self._inner.is_authentication_disabled()
+
+    async def create_credentials(self, app_id: str, oauth_scope: str, login_endpoint: str,
+                                 validate_authority: bool) -> Authentication:
+        key = (app_id or "", oauth_scope or "", login_endpoint or "", bool(validate_authority))
+        if key not in self._made:
+            self._made[key] = await self._inner.create_credentials(app_id, oauth_scope, login_endpoint,
+                                                                   validate_authority)
+        return self._made[key]
+
+
+def authentication(
+    config: TeamsConfig, credentials: ServiceClientCredentialsFactory | None = None
+) -> GuardedAuthentication:
+    """The Bot Framework authentication for these settings; `credentials` replaces how outbound tokens are got."""
+    config.check()
+    settings = config.botbuilder_settings()
+    reused = ReusedCredentials(credentials or ConfigurationServiceClientCredentialFactory(settings))
+    inner = ConfigurationBotFrameworkAuthentication(settings, credentials_factory=reused)
+    return GuardedAuthentication(inner, required=config.authenticated)

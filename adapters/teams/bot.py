@@ -1,0 +1,105 @@
+"""The Teams turn: remember where we are, translate, ask the core, answer the person privately."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+
+from botbuilder.core import Bot, TurnContext
+from botbuilder.schema import Activity
+
+from adapters.teams.cards import form_activity
+from adapters.teams.messenger import TeamsMessenger
+from adapters.teams.references import remember
+from adapters.teams.translate import PERSONAL, incoming_of, person, tenant_of
+from bot.app import Huzzah
+from bot.features.help import help_message
+from bot.incoming import Said
+from bot.outgoing import Response
+from bot.people import Person
+from bot.ports import DeliveryError
+from bot.safe_log import log_failure
+from storage.delivery import claim_once
+
+log = logging.getLogger(__name__)
+
+
+class TeamsBot(Bot):
+    """Answers go to the sender's personal chat — Teams has no private replies inside a channel, and an
+    answer such as "your vote is counted" must never be seen by the rest of the channel.
+
+    They are delivered after the request is answered: Teams gives a bot 15 seconds, and an answer that
+    meets throttling may be retried for longer than that.
+    """
+
+    def __init__(self, core: Huzzah, messenger: TeamsMessenger) -> None:
+        self.core = core
+        self.messenger = messenger
+        self._answering: set[asyncio.Task[None]] = set()
+
+    async def settle(self) -> None:
+        """Wait until every answer still on its way has been delivered (or given up on)."""
+        while self._answering:
+            await asyncio.gather(*self._answering, return_exceptions=True)
+
+    async def on_turn(self, context: TurnContext) -> None:
+        activity = context.activity
+        try:
+            await remember(self.core.ctx.db, activity, self.core.ctx.clock.now())
+            if _installed_personally(context):
+                newcomer = person(activity.from_property, tenant_of(activity))
+                self._later(newcomer, Response(replies=(help_message(self.core.settings, ""),)))
+                return
+            incoming = incoming_of(activity)
+            if incoming is None or (isinstance(incoming, Said) and not await self._first_delivery(activity)):
+                return
+            response = await self.core.handle(incoming, prefix=_prefix(context))
+            self._later(incoming.sender, response)
+        except Exception as exc:
+            log_failure(log, f"handling a Teams {activity.type} activity", exc)
+
+    def _later(self, to: Person, response: Response) -> None:
+        task = asyncio.get_running_loop().create_task(self._answer(to, response))
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+
+    async def _first_delivery(self, activity: Activity) -> bool:
+        """False when the Bot Connector delivers a message we already handled (it retries slow answers).
+
+        Only typed commands are checked: a key per card press would record when someone answered a check-in.
+        """
+        if not activity.id:
+            return True
+        seen = hashlib.sha256(f"{activity.conversation.id}|{activity.id}".encode()).hexdigest()[:40]
+        async with self.core.ctx.db.transaction() as conn:
+            return await claim_once(conn, f"teams:message:{seen}", self.core.ctx.clock.now())
+
+    async def _answer(self, to: Person, response: Response) -> None:
+        try:
+            for reply in response.replies:
+                await self.messenger.direct(to, reply)
+            if response.form is not None:
+                await self.messenger.direct_activity(to, form_activity(response.form))
+        except DeliveryError as exc:
+            log.warning("could not answer a Teams user privately: %s", exc)
+        except Exception as exc:
+            log_failure(log, "answering a Teams user privately", exc)
+
+
+def _prefix(context: TurnContext) -> str:
+    """How commands are typed here, for help examples: `@Huzzah …` in a channel, nothing in a personal chat."""
+    activity = context.activity
+    if (activity.conversation.conversation_type or PERSONAL) == PERSONAL:
+        return ""
+    return f"@{activity.recipient.name or 'Huzzah'} "
+
+
+def _installed_personally(context: TurnContext) -> bool:
+    """Someone just added the app for themselves: greet them with what Huzzah can do."""
+    activity = context.activity
+    return (
+        activity.type == "installationUpdate" and activity.action == "add"
+        and (activity.conversation.conversation_type or PERSONAL) == PERSONAL
+        and activity.from_property is not None
+    )

@@ -1,0 +1,79 @@
+"""`POST /api/messages` on Huzzah's aiohttp server, and the Teams messenger and roster plugged into the core."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+from botbuilder.integration.aiohttp import CloudAdapter
+from botframework.connector.auth import ServiceClientCredentialsFactory
+
+from adapters.teams.auth import NO_AUTH_WARNING, TeamsConfig, authentication
+from adapters.teams.bot import TeamsBot
+from adapters.teams.messenger import TeamsMessenger
+from adapters.teams.pacing import Pacer, Sleep
+from bot.app import Huzzah
+
+log = logging.getLogger(__name__)
+ROUTE = "/api/messages"
+
+
+@dataclass(frozen=True)
+class Teams:
+    config: TeamsConfig
+    adapter: CloudAdapter
+    bot: TeamsBot
+    messenger: TeamsMessenger
+
+
+TEAMS = web.AppKey("teams", Teams)
+
+
+def build_teams(core: Huzzah, config: TeamsConfig, *, credentials: ServiceClientCredentialsFactory | None = None,
+                pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep) -> Teams:
+    """Wire botbuilder to the core: the adapter for requests, the messenger and roster for the outbox."""
+    adapter = CloudAdapter(authentication(config, credentials))
+    messenger = TeamsMessenger(adapter, config, core.ctx.db, core.ctx.clock, pacer=pacer, sleep=sleep)
+    core.outbox.attach(messenger)
+    core.rosters[messenger.platform] = messenger
+    return Teams(config, adapter, TeamsBot(core, messenger), messenger)
+
+
+async def messages(request: web.Request) -> web.StreamResponse:
+    teams = request.app[TEAMS]
+    if "application/json" not in request.headers.get("Content-Type", ""):
+        return web.json_response({"error": "send the activity as application/json"}, status=415)
+    try:
+        body = await request.json()
+    except ValueError:
+        return web.json_response({"error": "the body is not JSON"}, status=400)
+    if not isinstance(body, dict) or not body.get("type"):
+        return web.json_response({"error": "the body is not a Bot Framework activity"}, status=400)
+    try:
+        response = await teams.adapter.process(request, teams.bot)
+    except web.HTTPException as refused:
+        return web.Response(status=refused.status)
+    return response or web.Response(status=200)
+
+
+def mount_teams(app: web.Application, core: Huzzah, config: TeamsConfig | None = None, **options: object) -> Teams:
+    """Serve Teams on `app`; says loudly when requests will not be authenticated."""
+    config = config or TeamsConfig.from_env()
+    if not config.authenticated:
+        log.warning(NO_AUTH_WARNING)
+    teams = build_teams(core, config, **options)  # type: ignore[arg-type]
+    app[TEAMS] = teams
+    app.router.add_post(ROUTE, messages)
+    return teams
+
+
+def teams_mount(core: Huzzah, config: TeamsConfig | None = None) -> Callable[[web.Application], None]:
+    """For `huzzah.server.build_web_app`: serve Teams on the shared server."""
+
+    def mount(app: web.Application) -> None:
+        mount_teams(app, core, config)
+
+    return mount

@@ -1,0 +1,223 @@
+"""Delivering to Teams: proactive posts, DMs and edits through the CloudAdapter, paced and retried.
+
+Every call goes through `continue_conversation` with a stored conversation reference (a 1:1 chat is
+created from the team's roster when the bot has none with that person). Sends are paced under Teams'
+limits; 429, 412, 502 and 504 are retried here with exponential backoff and jitter, honouring
+Retry-After, and handed back to the outbox as a DeliveryError when they persist, so nothing is lost.
+The connector client's own HTTP retries are switched off: one place decides, so nothing is doubled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, ConversationReference
+from botframework.connector.aio import ConnectorClient
+
+from adapters.teams.auth import TeamsConfig
+from adapters.teams.cards import message_activity
+from adapters.teams.limits import (
+    MEMBERS_PAGE,
+    RETRY_ATTEMPTS,
+    RETRY_BASE_SECONDS,
+    RETRY_MAX_SECONDS,
+    RETRY_STATUSES,
+)
+from adapters.teams.pacing import Pacer, Sleep
+from adapters.teams.references import conversation_of, restore
+from adapters.teams.translate import PERSONAL, PLATFORM, base_conversation_id, is_bot_account
+from bot.clock import Clock
+from bot.incoming import MessageRef
+from bot.messages import Message
+from bot.people import Channel, Person
+from bot.ports import DeliveryError
+from storage import teams as store
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Operation = Callable[[TurnContext], Awaitable[T]]
+
+PERMANENT = {400: "Teams refused the message as malformed",
+             403: "the bot is not installed for this person or conversation, or was blocked",
+             404: "the conversation no longer exists",
+             413: "the message is too large for Teams"}
+
+
+def _status(exc: BaseException) -> tuple[int | None, float | None]:
+    """The HTTP status of a failed connector call and its Retry-After in seconds, when it has them."""
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    headers = getattr(response, "headers", None) or {}
+    retry_after = headers.get("Retry-After") if hasattr(headers, "get") else None
+    try:
+        seconds = float(retry_after) if retry_after is not None else None
+    except ValueError:
+        seconds = None
+    return status, seconds
+
+
+def backoff(attempt: int) -> float:
+    """Exponential backoff with jitter: about base × 2^(attempt-1), never more than the cap."""
+    return min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+
+
+class TeamsMessenger:
+    """`bot.ports.Messenger` and `bot.ports.Roster` for Microsoft Teams."""
+
+    platform = PLATFORM
+
+    def __init__(self, adapter: CloudAdapter, config: TeamsConfig, db: Database, clock: Clock, *,
+                 pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep) -> None:
+        self.adapter = adapter
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.pacer = pacer or Pacer()
+        self.sleep = sleep
+
+    async def post(self, channel: Channel, message: Message, thread: MessageRef | None) -> MessageRef:
+        conv = await self._conversation(channel.workspace, channel.id)
+        target = f"{conv.id};messageid={thread.id}" if thread else conv.id
+        sent = await self._retrying(conv, target, lambda ctx: ctx.send_activity(message_activity(message)))
+        return MessageRef(PLATFORM, conv.tenant_id, conv.id, sent.id)
+
+    async def direct(self, person: Person, message: Message) -> MessageRef:
+        return await self.direct_activity(person, message_activity(message))
+
+    async def direct_activity(self, person: Person, activity: Activity) -> MessageRef:
+        """Any activity (a form card, too) into the person's personal chat with the bot."""
+        conv = await self._personal(person)
+        sent = await self._retrying(conv, conv.id, lambda ctx: ctx.send_activity(activity))
+        return MessageRef(PLATFORM, conv.tenant_id, conv.id, sent.id)
+
+    async def update(self, ref: MessageRef, message: Message) -> None:
+        conv = await self._conversation(ref.workspace, ref.channel)
+        activity = message_activity(message)
+        activity.id = ref.id
+        await self._retrying(conv, conv.id, lambda ctx: ctx.update_activity(activity))
+
+    async def members(self, channel: Channel) -> list[Person]:
+        """Everyone in a team channel or group chat (the roster API, page by page), bots flagged.
+
+        Channels named in app.yaml carry no tenant; the stored conversation supplies it, so these people are
+        the same accounts as the ones who message the bot.
+        """
+        conv = await self._conversation(channel.workspace, channel.id)
+        people: list[Person] = []
+        token: str | None = None
+        while True:
+            page = await self._retrying(conv, conv.id, lambda ctx, t=token: _client(ctx).conversations
+                                        .get_teams_conversation_paged_members(conv.id, MEMBERS_PAGE, t))
+            for member in page.members or []:
+                people.append(Person(PLATFORM, conv.tenant_id, member.id, member.name or "",
+                                     is_bot=is_bot_account(member.id)))
+            token = page.continuation_token
+            if not token:
+                break
+        async with self.db.transaction() as conn:
+            zones = await store.known_time_zones(conn, conv.tenant_id, [p.user_id for p in people])
+        return [replace(p, tz=zones.get(p.user_id)) for p in people]
+
+    async def _conversation(self, tenant: str, conversation_id: str) -> store.TeamsConversation:
+        """A known conversation; a channel never seen is reached through the tenant's service URL."""
+        base = base_conversation_id(conversation_id)
+        async with self.db.transaction() as conn:
+            known = await store.conversation(conn, base)
+            anchor = known or await store.any_conversation(conn, tenant)
+        if known:
+            return known
+        if anchor is None:
+            raise DeliveryError(f"Huzzah has not been added to any team in Teams tenant {tenant or '(any)'} yet")
+        reference = restore(anchor, base)
+        reference.conversation.conversation_type = "channel"
+        reference.user = None
+        return conversation_of(reference, anchor.tenant_id)
+
+    async def _personal(self, person: Person) -> store.TeamsConversation:
+        """The bot's 1:1 chat with a person, created (and remembered) when there is none yet."""
+        async with self.db.transaction() as conn:
+            known = await store.personal_conversation(conn, person.workspace, person.user_id)
+            anchor = known or await store.any_conversation(conn, person.workspace)
+        if known:
+            return known
+        if anchor is None:
+            raise DeliveryError(f"Huzzah has not been added to any team in Teams tenant {person.workspace} yet")
+        base = restore(anchor)
+        params = ConversationParameters(
+            is_group=False, bot=base.bot, members=[ChannelAccount(id=person.user_id, name=person.name)],
+            tenant_id=person.workspace, channel_data={"tenant": {"id": person.workspace}},
+        )
+        created: list[ConversationReference] = []
+
+        async def keep(ctx: TurnContext) -> None:
+            created.append(TurnContext.get_conversation_reference(ctx.activity))
+
+        async def create() -> None:
+            await self.adapter.create_conversation(
+                self.config.app_id, keep, params, channel_id=base.channel_id, service_url=anchor.service_url,
+            )
+
+        await self._attempts(f"new:{person.user_id}", person.workspace, create)
+        reference = created[-1]
+        reference.activity_id = None
+        reference.user = ChannelAccount(id=person.user_id, name=person.name)
+        reference.conversation.conversation_type = PERSONAL
+        reference.conversation.tenant_id = person.workspace
+        conv = conversation_of(reference, person.workspace)
+        async with self.db.transaction() as conn:
+            await store.save_conversation(conn, conv, self.clock.now())
+        return conv
+
+    async def _retrying(self, conv: store.TeamsConversation, conversation_id: str, op: Operation[T]) -> T:
+        reference = restore(conv, conversation_id)
+        done: list[Any] = []
+
+        async def callback(ctx: TurnContext) -> None:
+            _client(ctx).config.retry_policy.retries = 0
+            done.append(await op(ctx))
+
+        async def once() -> T:
+            done.clear()
+            await self.adapter.continue_conversation(reference, callback, self.config.app_id)
+            return done[-1]
+
+        return await self._attempts(conv.id, conv.tenant_id, once)
+
+    async def _attempts(self, conversation: str, tenant: str, once: Callable[[], Awaitable[T]]) -> T:
+        attempt = 1
+        while True:
+            await self.pacer.turn(conversation, tenant)
+            try:
+                return await once()
+            except Exception as exc:
+                delay, reason = _retry_delay(exc, attempt)
+            log.info("%s; retrying in %.1fs (attempt %d of %d)", reason, delay, attempt, RETRY_ATTEMPTS)
+            await self.sleep(delay)
+            attempt += 1
+
+
+def _retry_delay(exc: Exception, attempt: int) -> tuple[float, str]:
+    """How long to wait before trying again here, and why — or the DeliveryError that hands the message to
+    the outbox (for later) or gives it up (for good)."""
+    status, retry_after = _status(exc)
+    if status in PERMANENT:
+        raise DeliveryError(f"Teams answered {status}: {PERMANENT[status]}", permanent=True) from None
+    reason = f"Teams answered {status}" if status else f"could not reach Teams ({type(exc).__name__})"
+    if status is not None and status not in RETRY_STATUSES:
+        raise DeliveryError(reason, retry_after=retry_after) from None
+    delay = retry_after if retry_after is not None else backoff(attempt)
+    if attempt >= RETRY_ATTEMPTS or delay > RETRY_MAX_SECONDS:
+        raise DeliveryError(reason, retry_after=delay) from None
+    return delay, reason
+
+
+def _client(ctx: TurnContext) -> ConnectorClient:
+    return ctx.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY]

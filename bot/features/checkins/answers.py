@@ -1,0 +1,109 @@
+"""Answering: a mood button press, or `checkin` to be asked right now.
+
+The answer's transaction writes two things only: the "answered" flag (who, not what) and the round's tallies
+(what, not who). It never touches the person's own row or anything else that could carry a time or an id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.config import Settings
+from bot.context import Context
+from bot.features.checkins.members import TeamMembers
+from bot.features.checkins.rounds import when
+from bot.features.checkins.schedule import Slot, first_close, slot_for
+from bot.features.checkins.views import (
+    ALREADY,
+    CLOSED,
+    NO_TEAM,
+    NOT_YOURS,
+    STALE,
+    SWITCHED_OFF,
+    THANKS,
+    question,
+    vent_form,
+)
+from bot.grammar.checkins import StartCheckin
+from bot.incoming import Pressed, Said
+from bot.messages import say
+from bot.outgoing import Response, reply
+from bot.people import Person
+from storage import checkins as repo
+from storage.people import person_id, upsert_person
+
+
+async def current_round(conn: AsyncConnection, settings: Settings, team: str, slot: Slot, now: datetime,
+                        answerer: int | None = None) -> repo.Round:
+    """The round someone acting now belongs to: the newest open one they haven't answered, else this week's."""
+    rounds = await repo.open_rounds(conn, team, now)
+    for found in rounds:
+        if answerer is None or not await repo.has_answered(conn, found.id, answerer):
+            return found
+    if rounds:
+        return rounds[0]
+    return await repo.ensure_round(conn, team, slot.week_of(now), first_close(settings, slot.week_of(now), now))
+
+
+class Answers:
+    def __init__(self, ctx: Context, members: TeamMembers) -> None:
+        self.ctx = ctx
+        self.members = members
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings
+
+    async def press(self, pressed: Pressed) -> Response:
+        """A mood button: counted once, never echoed — the reply says only that it was recorded."""
+        round_id, _, raw = pressed.value.partition(":")
+        if raw not in {"1", "2", "3", "4", "5"}:
+            return reply(STALE)
+        now = self.ctx.clock.now()
+        async with self.ctx.db.transaction() as conn:
+            found = await repo.get_round(conn, round_id)
+            if found is None:
+                return reply(STALE)
+            if not found.is_open(now):
+                return reply(CLOSED)
+            me = await person_id(conn, pressed.sender)
+            if me is None or not await repo.is_invited(conn, found.id, me):
+                return reply(NOT_YOURS)
+            if not await repo.record_mood(conn, found.id, me, int(raw)):
+                return reply(ALREADY)
+        return Response(replies=(THANKS,), form=vent_form(self.settings, found.id))
+
+    async def start(self, said: Said, _cmd: StartCheckin) -> Response:
+        """`checkin`: this round's question right now, privately, once per round."""
+        if not self.settings.checkins.enabled:
+            return reply(SWITCHED_OFF)
+        member = await self.members.find(said.sender)
+        if member is None:
+            return reply(NO_TEAM)
+        team, person = member
+        now = self.ctx.clock.now()
+        async with self.ctx.db.transaction() as conn:
+            me = await upsert_person(conn, _with_tz(said.sender, person), now)
+            slot = slot_for(self.settings, person.tz, (await repo.prefs_of(conn, [me])).get(me))
+            found = await current_round(conn, self.settings, team, slot, now, me)
+            if await repo.has_answered(conn, found.id, me):
+                return reply(say(
+                    f"You've already checked in this round — thank you. Your next check-in: "
+                    f"{when(slot.next_after(found.closes_at), slot)}. `vent` is open any time."
+                ))
+            closes = max(found.closes_at, now + timedelta(days=self.settings.checkins.open_days))
+            if await repo.add_invite(conn, found.id, me, now):
+                await repo.keep_open_until(conn, found.id, closes)
+            else:
+                closes = found.closes_at
+        return reply(question(self.settings, found.id, when(closes, slot)))
+
+
+def _with_tz(sender: Person, member: Person) -> Person:
+    """The sender, with what the directory knows about them when the event itself did not say."""
+    if sender.tz or not member.tz:
+        return sender
+    return Person(sender.platform, sender.workspace, sender.user_id, sender.name or member.name, member.tz,
+                  sender.is_bot, sender.active)

@@ -1,0 +1,61 @@
+"""`checkin at thu 22:00` and `checkin off|on`: each person's own schedule, for shift workers."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.context import Context
+from bot.features.checkins.members import TeamMembers
+from bot.features.checkins.rounds import when
+from bot.features.checkins.schedule import slot_for
+from bot.grammar.checkins import MoveCheckin, SwitchCheckins
+from bot.incoming import Said
+from bot.messages import context, message, text
+from bot.outgoing import Response, reply
+from storage import checkins as repo
+from storage.people import upsert_person
+
+
+class Preferences:
+    def __init__(self, ctx: Context, members: TeamMembers) -> None:
+        self.ctx = ctx
+        self.members = members
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings
+
+    async def move(self, said: Said, cmd: MoveCheckin) -> Response:
+        now = self.ctx.clock.now()
+        member = await self.members.find(said.sender)
+        tz = said.sender.tz or (member[1].tz if member else None)
+        async with self.ctx.db.transaction() as conn:
+            me = await upsert_person(conn, said.sender, now)
+            await repo.set_prefs(conn, me, day=cmd.day, time=cmd.time)
+            prefs = (await repo.prefs_of(conn, [me]))[me]
+        slot = slot_for(self.settings, tz, prefs)
+        notes = []
+        if not tz:
+            notes.append(context(f"I don't know your time zone, so I'm using {slot.zone.key}. "
+                                 "Set yours in your profile and I'll follow it."))
+        if prefs.opted_out:
+            notes.append(context("Check-ins are off for you — `checkin on` to start them again."))
+        if member is None:
+            notes.append(context("You're not in any team's channels yet, so there's nothing to ask you for now."))
+        return reply(message(
+            text(f"🗓️ Done — your check-in is now on {slot.describe()}. "
+                 f"Next one: {when(slot.next_after(now), slot)}."),
+            *notes,
+        ))
+
+    async def switch(self, said: Said, cmd: SwitchCheckins) -> Response:
+        now = self.ctx.clock.now()
+        async with self.ctx.db.transaction() as conn:
+            me = await upsert_person(conn, said.sender, now)
+            await repo.set_prefs(conn, me, opted_out=not cmd.on)
+        if cmd.on:
+            return reply(message(text("👋 Welcome back — you'll get the weekly check-in again."),
+                                 context("Type `checkin` to answer this week's now.")))
+        return reply(message(
+            text("OK — no more check-ins for you. Nobody is told that you opted out."),
+            context("`checkin on` brings them back, and `vent` stays open whenever you need it."),
+        ))

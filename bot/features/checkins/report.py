@@ -1,0 +1,124 @@
+"""Mood figures safe to show managers: per team per round, and for everyone together.
+
+Three rules, applied here so no caller can show more than they allow:
+- a figure built from fewer answers than `anonymity.min_group_size` is withheld;
+- where the organisation-wide figure is shown beside team figures, the withheld teams together must still be
+  a group of at least that size, spread over more than one team — otherwise the next-smallest teams are
+  withheld too (complementary suppression), so no withheld team can be worked out by subtraction;
+- vents are shown only once the round has closed and only from rounds with `min_free_text_group` answers,
+  in random order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.context import Context
+from bot.limits import MOOD_TREND_ROUNDS
+from bot.reports import MoodReport
+from storage import checkins as repo
+
+EVERYONE = "Everyone"
+TOO_FEW = "not enough answers to share without risking anyone's anonymity"
+DIFFERENCING = (
+    "withheld so that a smaller team's figures can't be worked out by subtracting from the organisation-wide "
+    "ones — " + TOO_FEW
+)
+NO_ROUND = "no check-in round ran for this team that week"
+STILL_OPEN = "comments are shared after the round closes"
+
+
+@dataclass(frozen=True)
+class MoodOverview:
+    """One week: every team's report and the organisation-wide one, consistent with each other."""
+
+    week: str
+    everyone: MoodReport
+    teams: tuple[MoodReport, ...]
+
+
+def withheld_teams(figures: Iterable[repo.RoundFigures], min_group: int) -> tuple[set[str], bool]:
+    """Which teams' mood figures must be withheld, and whether the org-wide figure may be shown.
+
+    Primary: teams with fewer than `min_group` answers. Complementary: while the withheld teams that have any
+    answers are a single team or fewer than `min_group` answers together, the smallest shown team joins them.
+    """
+    rounds = sorted(figures, key=lambda f: (f.answered, f.round.team))
+    hidden = {f.round.team for f in rounds if f.answered < min_group}
+    answered = {f.round.team: f.answered for f in rounds}
+
+    def exposed() -> bool:
+        with_answers = [t for t in hidden if answered[t]]
+        return len(with_answers) == 1 or 0 < sum(answered[t] for t in with_answers) < min_group
+
+    for candidate in (f.round.team for f in rounds if f.round.team not in hidden and f.answered):
+        if not exposed():
+            break
+        hidden.add(candidate)
+    org_shown = sum(answered.values()) >= min_group and not exposed()
+    return hidden, org_shown
+
+
+async def mood_overview(ctx: Context, week: str) -> MoodOverview:
+    min_group = ctx.settings.anonymity.min_group_size
+    async with ctx.db.transaction() as conn:
+        figures = await repo.figures_for_week(conn, week)
+        hidden, org_shown = withheld_teams(figures, min_group)
+        reports = []
+        for f in figures:
+            trend = await _trend(ctx, conn, f.round.team, week)
+            vents, vents_note = await _vents(ctx, conn, f)
+            reports.append(_report(f.round.team, week, [f], f.round.team not in hidden, f.answered < min_group,
+                                   trend, vents, vents_note))
+    org_too_few = sum(f.answered for f in figures) < min_group
+    everyone = _report(EVERYONE, week, figures, org_shown, org_too_few, (), None, "")
+    return MoodOverview(week, everyone, tuple(sorted(reports, key=lambda r: r.team)))
+
+
+async def mood_report(ctx: Context, team: str, week: str) -> MoodReport:
+    """One team's round for an ISO week (the digest's view), with every rule above already applied."""
+    overview = await mood_overview(ctx, week)
+    found = next((r for r in overview.teams if r.team == team), None)
+    return found or MoodReport(team, week, None, None, None, None, await _trend_only(ctx, team, week), None, NO_ROUND)
+
+
+def _report(team: str, week: str, figures: list[repo.RoundFigures], shown: bool, too_few: bool,
+            trend: tuple[tuple[str, float | None], ...], vents: tuple[str, ...] | None, vents_note: str) -> MoodReport:
+    asked = sum(f.asked for f in figures)
+    answered = sum(f.answered for f in figures)
+    if not shown:  # vents stay possible for a complement: words can't be worked out by subtraction
+        reason = TOO_FEW if too_few else DIFFERENCING
+        return MoodReport(team, week, asked, answered, None, None, trend, None if too_few else vents, reason)
+    distribution = tuple(sum(f.distribution[i] for f in figures) for i in range(5))
+    average = round(sum(f.total for f in figures) / answered, 1)
+    return MoodReport(team, week, asked, answered, average, distribution, trend, vents,  # type: ignore[arg-type]
+                      vents_note)
+
+
+async def _vents(ctx: Context, conn: AsyncConnection, figures: repo.RoundFigures) -> tuple[tuple[str, ...] | None, str]:
+    needed = ctx.settings.anonymity.min_free_text_group
+    if figures.answered < needed:
+        return None, f"comments need at least {needed} answers — {TOO_FEW}"
+    if not figures.round.closed:
+        return None, STILL_OPEN
+    return tuple(await repo.vents_of(conn, figures.round.id)), ""
+
+
+async def _trend(ctx: Context, conn: AsyncConnection, team: str, week: str) -> tuple[tuple[str, float | None], ...]:
+    """The team's average over its last rounds, each withheld exactly as that week's report withholds it."""
+    min_group = ctx.settings.anonymity.min_group_size
+    out = []
+    for past in await repo.weeks_of_team(conn, team, week, MOOD_TREND_ROUNDS):
+        figures = await repo.figures_for_week(conn, past)
+        hidden, _ = withheld_teams(figures, min_group)
+        mine = next(f for f in figures if f.round.team == team)
+        out.append((past, round(mine.total / mine.answered, 1) if team not in hidden else None))
+    return tuple(out)
+
+
+async def _trend_only(ctx: Context, team: str, week: str) -> tuple[tuple[str, float | None], ...]:
+    async with ctx.db.transaction() as conn:
+        return await _trend(ctx, conn, team, week)

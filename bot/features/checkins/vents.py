@@ -1,0 +1,84 @@
+"""Venting: free text typed into a private form, kept anonymously, or let out and kept nowhere.
+
+The text is held only in local variables on its way into `checkin_vents` — never logged, never put in an
+exception message, a delivery or a key. Its transaction writes the vent row alone (plus the round, the first
+time anyone needs it), nothing with a name or id on it.
+"""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.context import Context
+from bot.features.checkins.answers import current_round
+from bot.features.checkins.crisis import mentions_crisis
+from bot.features.checkins.members import TeamMembers
+from bot.features.checkins.schedule import slot_for
+from bot.features.checkins.views import (
+    DISCARD,
+    DISCARD_FIELD,
+    NO_TEAM,
+    SWITCHED_OFF,
+    TYPED_IN_CHAT,
+    VENT_DISCARDED,
+    VENT_EMPTY,
+    VENT_FIELD,
+    VENT_KEPT,
+    VENT_TOO_LONG,
+    crisis,
+    vent_form,
+)
+from bot.grammar.checkins import OpenVent
+from bot.incoming import Pressed, Said, Submitted
+from bot.limits import MAX_VENT_CHARS
+from bot.messages import Message, say
+from bot.outgoing import Response, reply
+from storage import checkins as repo
+
+
+class Vents:
+    def __init__(self, ctx: Context, members: TeamMembers) -> None:
+        self.ctx = ctx
+        self.members = members
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings
+
+    async def open(self, said: Said, cmd: OpenVent) -> Response:
+        if not self.settings.checkins.enabled:
+            return reply(SWITCHED_OFF)
+        notes = (say(TYPED_IN_CHAT),) if cmd.typed else ()
+        return Response(replies=notes, form=vent_form(self.settings))
+
+    async def press(self, pressed: Pressed) -> Response:
+        return Response(form=vent_form(self.settings, pressed.value))
+
+    async def submit(self, submitted: Submitted) -> Response:
+        raw = submitted.values.get(VENT_FIELD, "")
+        body = (raw if isinstance(raw, str) else "\n".join(raw)).strip()
+        chosen = submitted.values.get(DISCARD_FIELD, ())
+        discard = DISCARD in ((chosen,) if isinstance(chosen, str) else chosen)
+        replies: list[Message] = []
+        if body and mentions_crisis(body, self.settings.crisis.phrases):
+            replies.append(crisis(self.settings))
+        replies.append(await self._keep(submitted, body, discard))
+        return Response(replies=tuple(replies))
+
+    async def _keep(self, submitted: Submitted, body: str, discard: bool) -> Message:
+        if not body:
+            return VENT_EMPTY
+        if discard:
+            return VENT_DISCARDED
+        if len(body) > MAX_VENT_CHARS:
+            return VENT_TOO_LONG
+        member = await self.members.find(submitted.sender)
+        if member is None:
+            return NO_TEAM
+        team, person = member
+        now = self.ctx.clock.now()
+        async with self.ctx.db.transaction() as conn:
+            found = await repo.get_round(conn, submitted.context) if submitted.context else None
+            if found is None or found.team != team or not found.is_open(now):
+                found = await current_round(conn, self.settings, team, slot_for(self.settings, person.tz, None), now)
+            await repo.add_vent(conn, found.id, body)
+        return VENT_KEPT

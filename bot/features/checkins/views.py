@@ -1,0 +1,108 @@
+"""What check-ins say: the weekly question, the vent form, and every kind refusal.
+
+No message here ever contains an answer: moods are button presses and vents are typed into a form, so
+nothing anyone answers becomes a chat message in the platform's own history (exports, legal holds).
+"""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.forms import Checkboxes, Form, Note, TextInput
+from bot.limits import MAX_VENT_CHARS
+from bot.messages import Button, Buttons, Inline, Link, Message, Strong, context, message, say, text
+
+MOOD_ACTION = "checkin.mood"
+VENT_ACTION = "checkin.vent"
+VENT_FORM = "checkin.vent"
+VENT_FIELD = "text"
+DISCARD_FIELD = "discard"
+DISCARD = "discard"
+MOODS = ((1, "😫"), (2, "🙁"), (3, "😐"), (4, "🙂"), (5, "😄"))
+
+
+def anonymity_promise(settings: Settings) -> str:
+    a = settings.anonymity
+    return (
+        "🔒 Anonymous by design: answers are kept only as team tallies, with no name, id or time, and managers "
+        f"see figures only from {a.min_group_size}+ answers (words only from {a.min_free_text_group}+, "
+        "after the round closes)."
+    )
+
+
+def mood_buttons(round_id: str) -> Buttons:
+    return Buttons(tuple(Button(f"{emoji} {mood}", MOOD_ACTION, f"{round_id}:{mood}") for mood, emoji in MOODS))
+
+
+def question(settings: Settings, round_id: str, closes: str, *, reminder: bool = False) -> Message:
+    """The weekly DM (or its one reminder): five mood buttons, and the promise in one sentence."""
+    opening = "Still time to check in — how was your week?" if reminder else "👋 How was your week?"
+    return message(
+        text(Strong(opening), " 1 is awful, 5 is great."),
+        mood_buttons(round_id),
+        Buttons((Button("💬 Get something off your chest", VENT_ACTION, round_id),)),
+        context(anonymity_promise(settings)),
+        context(f"Answers close {closes}. Change your day with `checkin at thu 22:00`, or stop with `checkin off`."),
+        summary="How was your week? (anonymous check-in)",
+    )
+
+
+def vent_form(settings: Settings, round_id: str = "") -> Form:
+    return Form(
+        id=VENT_FORM,
+        title="Get it off your chest",
+        submit="Send anonymously",
+        fields=(
+            TextInput(VENT_FIELD, "Anything you want to get off your chest?", multiline=True,
+                      max_length=MAX_VENT_CHARS, hint="No names needed — write it the way you'd say it."),
+            Checkboxes(DISCARD_FIELD, "If you only need to say it", (("Just let it out — don't keep it", DISCARD),)),
+            Note((anonymity_promise(settings),)),
+        ),
+        context=round_id,
+    )
+
+
+THANKS = say("✅ Thanks — recorded. Nobody, including me, can tell which answer was yours.")
+ALREADY = say(
+    "You've already answered this round — one answer each keeps the picture fair. "
+    "If something's on your mind, `vent` is always open."
+)
+CLOSED = say(
+    "This round has closed, so I can't count that one — thank you for wanting to answer. "
+    "Your next check-in will come as usual."
+)
+NOT_YOURS = say("This check-in wasn't sent to you, so I can't count it. Type `checkin` to answer your own.")
+SWITCHED_OFF = say("Check-ins are switched off in this workspace (`checkins.enabled` in app.yaml).")
+STALE = say("I don't know that check-in any more. Type `checkin` to answer this week's.")
+NO_TEAM = say(
+    "You're not in any team's channels, so there's no check-in for you. If that's wrong, ask whoever runs "
+    "Huzzah to add your team's channel under `teams` in app.yaml."
+)
+VENT_KEPT = say("💛 Thank you for sharing. It's kept anonymously and only ever shown with many others.")
+VENT_DISCARDED = say("💛 Let out, and let go — nothing was kept. I hope it helped to write it down.")
+VENT_EMPTY = say("Nothing to keep — the box was empty. `vent` is here whenever you need it.")
+VENT_TOO_LONG = say(
+    f"That's longer than I keep ({MAX_VENT_CHARS:,} characters at most). Nothing was kept — please shorten it "
+    "and send it again."
+)
+TYPED_IN_CHAT = (
+    "I didn't keep what you typed after `vent` — chat messages stay in the workspace's records. "
+    "Use this private form instead:"
+)
+
+
+def crisis(settings: Settings) -> Message:
+    """The writer's private lifeline; nobody else is told anything."""
+    lines = []
+    for resource in settings.crisis.resources:
+        parts: list[Inline] = [Strong(resource.name)]
+        if resource.contact:
+            parts.append(f" — {resource.contact}")
+        if resource.url:
+            parts += [" — ", Link(resource.url)]
+        lines.append(text("• ", *parts))
+    return message(
+        text("💛 ", settings.crisis.message),
+        *lines,
+        context("Only you can see this. Nobody else has been told anything."),
+        summary="Support is available",
+    )

@@ -1,0 +1,1 @@
+"""The weekly digest for managers: kudos, mood and polls of the ISO week just ended, posted once per team."""

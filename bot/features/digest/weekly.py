@@ -1,0 +1,104 @@
+"""The digest's scheduled work: each team's digest for the week just ended, settled exactly once.
+
+Settling means one row in `digest_runs` per team and week, claimed by INSERT … ON CONFLICT DO NOTHING in
+the same transaction that queues one outbox row per recipient. Whichever instance claims first posts;
+every other instance, and every later tick, finds the claim and does nothing. A crash before the commit
+leaves no claim, so the next tick does the work; a crash after it leaves the outbox rows, which are
+delivered (once each, by key) whenever a worker runs. Past the grace window the run is claimed as
+skipped and logged instead — a digest two days late would report an old week as news.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from bot.context import Context
+from bot.features.digest.audience import deliveries, has_audience
+from bot.features.digest.chart import draw
+from bot.features.digest.figures import Digest, gather
+from bot.features.digest.view import digest_message
+from bot.features.digest.week import Week, due_at
+from bot.messages import Message
+from bot.outbox import send_later
+from storage.digest import POSTED, SKIPPED, any_run, claim_run, run_of
+
+log = logging.getLogger(__name__)
+
+
+async def render(ctx: Context, digest: Digest) -> Message:
+    """The digest with its chart, drawn in a worker thread so a busy server keeps answering meanwhile."""
+    trend = digest.mood.trend if digest.mood is not None else ()
+    chart = await asyncio.to_thread(draw, digest.week, trend, digest.kudos.per_day)
+    return digest_message(ctx.settings, digest, chart)
+
+
+class WeeklyDigest:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def teams(self) -> list[str]:
+        return [t.name for t in self.ctx.settings.teams] or [self.ctx.settings.default_team]
+
+    def due(self, week: Week) -> datetime:
+        digest = self.ctx.settings.digest
+        return due_at(week, digest.day, digest.time, self.ctx.settings.zone)
+
+    async def tick(self) -> None:
+        """Settle every digest whose time has come: the week just ended, and the one before while in grace."""
+        settings = self.ctx.settings
+        if not settings.digest.enabled or not has_audience(settings):
+            return
+        now = self.ctx.clock.now()
+        grace = timedelta(hours=settings.digest.grace_hours)
+        last = Week.of(now, settings.zone).before()
+        async with self.ctx.db.transaction() as conn:
+            fresh = not await any_run(conn)
+        for week in (last.before(), last):
+            due = self.due(week)
+            if due > now or (week != last and now - due > grace):
+                continue
+            for team in self.teams():
+                await self.settle(team, week, due, now, fresh=fresh)
+
+    async def settle(self, team: str, week: Week, due: datetime, now: datetime, *, fresh: bool) -> None:
+        async with self.ctx.db.transaction() as conn:
+            if await run_of(conn, team, week.label) is not None:
+                return
+        if now - due > timedelta(hours=self.ctx.settings.digest.grace_hours):
+            await self.skip(team, week, due, now, fresh=fresh)
+            return
+        await self.post(team, week)
+
+    async def skip(self, team: str, week: Week, due: datetime, now: datetime, *, fresh: bool) -> None:
+        """Settle a digest whose grace window passed with no instance running: logged, never posted late.
+
+        On a `fresh` database, one that had never settled a digest, that week predates Huzzah: said quietly.
+        """
+        async with self.ctx.db.transaction() as conn:
+            if not await claim_run(conn, team, week.label, SKIPPED, 0, now):
+                return
+        if fresh:
+            log.info("weekly digest for %s %s skipped, too late: it was due before Huzzah's first digest run",
+                     team, week.label)
+            return
+        log.warning(
+            "weekly digest for %s %s skipped, too late: it was due %s and Huzzah was not running until %s, "
+            "past the %dh grace window (digest.grace_hours in app.yaml)",
+            team, week.label, f"{due:%Y-%m-%d %H:%M} UTC", f"{now:%Y-%m-%d %H:%M} UTC",
+            self.ctx.settings.digest.grace_hours,
+        )
+
+    async def post(self, team: str, week: Week) -> int | None:
+        """Queue the digest to everyone configured; how many recipients, or None if it was already settled."""
+        msg = await render(self.ctx, await gather(self.ctx, team, week))
+        now = self.ctx.clock.now()
+        async with self.ctx.db.transaction() as conn:
+            planned = await deliveries(conn, self.ctx.settings, team, week.label, msg)
+            if not await claim_run(conn, team, week.label, POSTED, len(planned), now):
+                return None
+            for key, delivery in planned:
+                await send_later(conn, delivery, now, key=key)
+        log.info("weekly digest for %s %s queued for %d recipient(s)", team, week.label, len(planned))
+        return len(planned)

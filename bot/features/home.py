@@ -1,0 +1,45 @@
+"""A person's own page (Slack's App Home): their huzzahs this week and all time, the latest thanks, our values."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.features.kudos_views import names, value_chips
+from bot.features.stats import stats_of
+from bot.limits import HOME_LATEST_KUDOS
+from bot.messages import Block, Divider, Fields, Message, Strong, context, message, text
+from bot.people import Person
+from storage.kudos import latest_received
+from storage.people import person_id
+
+
+async def home_page(ctx: Context, person: Person, prefix: str) -> Message:
+    stats = await stats_of(ctx, person)
+    async with ctx.db.transaction() as conn:
+        pid = await person_id(conn, person)
+        latest = await latest_received(conn, pid, HOME_LATEST_KUDOS) if pid is not None else []
+    blocks: list[Block] = [text("🎉 ", Strong("Your huzzahs"))]
+    if stats is None or (stats.given_total == 0 and stats.received_total == 0):
+        blocks.append(text("No huzzahs yet — thank someone who helped you today and it starts here."))
+    else:
+        blocks.append(Fields((
+            ("This week", f"received {stats.received_week} · given {stats.given_week}"),
+            ("All time", f"received {stats.received_total} · given {stats.given_total}"),
+        )))
+    blocks += [Divider(), text(Strong("Latest thanks for you"))]
+    if not latest:
+        blocks.append(context("Nothing yet — it will show up here."))
+    for record in latest:
+        chips = value_chips(ctx.settings, record.values)
+        blocks.append(text(*record.reason, quote=True))
+        byline = ["from ", record.giver]
+        if record.cogivers:
+            byline += [" with ", *names(record.cogivers)]
+        blocks.append(context(*byline, f"  ·  {chips}" if chips else "",
+                              f"  ·  {record.created_at.astimezone(ctx.settings.zone):%d %b %Y}"))
+    blocks += [Divider(), text(Strong("Our values"))]
+    if ctx.settings.values:
+        blocks.append(Fields(tuple((f"{v.emoji} #{v.name}".strip(), v.meaning or " ") for v in ctx.settings.values)))
+    else:
+        blocks.append(context("No values are configured yet (see `values` in app.yaml)."))
+    blocks.append(context(f"Give a huzzah: {prefix}@someone thanks for … #value"))
+    return message(*blocks, summary="Your huzzahs")

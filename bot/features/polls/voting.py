@@ -1,0 +1,58 @@
+"""Voting: one press, one transaction — the ballot and the redraw of the channel message go in together.
+
+The redraw is a `Refresh`, drawn from the database when it is delivered and coalesced to one edit per
+second, so a burst of votes is never lost and never floods the platform. Anonymous voters are not
+looked up or stored as people: their ballot is found by a keyed hash only (see `ballot`).
+"""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.features.polls.ballot import ballot_key
+from bot.features.polls.closing import Closing
+from bot.features.polls.views import CLOSED, GONE, VIEW, track_key, vote_counted
+from bot.incoming import Pressed
+from bot.outbox import send_later
+from bot.outgoing import Refresh, Response, reply
+from storage import polls as repo
+from storage.people import upsert_person
+from storage.polls import AT_DEADLINE, PollRecord
+
+
+def _choice(value: str) -> tuple[int, int] | None:
+    poll_id, _, position = value.partition(":")
+    return (int(poll_id), int(position)) if poll_id.isdigit() and position.isdigit() else None
+
+
+def _shows(poll: PollRecord, before: frozenset[int], after: frozenset[int]) -> bool:
+    """Whether the channel message changes: with hidden results only the number of voters is shown."""
+    if poll.hide_results:
+        return bool(before) != bool(after)
+    return before != after
+
+
+class Voting:
+    def __init__(self, ctx: Context, closing: Closing) -> None:
+        self.ctx = ctx
+        self.closing = closing
+
+    async def press(self, pressed: Pressed) -> Response:
+        choice = _choice(pressed.value)
+        if choice is None:
+            return reply(GONE)
+        poll_id, position = choice
+        now = self.ctx.clock.now()
+        async with self.ctx.db.transaction() as conn:
+            found = await repo.poll_for_vote(conn, poll_id)
+            if found is None or position >= len(found[0].options):
+                return reply(GONE)
+            poll, secret = found
+            if poll.closed_at is None and not poll.is_due(now) and (secret or not poll.anonymous):
+                voter = ballot_key(secret, pressed.sender) if secret else await upsert_person(conn, pressed.sender, now)
+                before, after = await repo.cast(conn, poll, voter, position)
+                if _shows(poll, before, after):
+                    await send_later(conn, Refresh(track_key(poll.id), VIEW, str(poll.id)), now)
+                return reply(vote_counted(poll, before, after))
+        if poll.is_due(now) and poll.closes_at is not None:
+            await self.closing.close(poll.id, poll.closes_at, by=AT_DEADLINE)
+        return reply(CLOSED)

@@ -1,0 +1,73 @@
+"""`huzzah digest`: preview a team's weekly digest in the terminal (chart saved as a PNG), or post it now."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from adapters.console.render import render as render_text
+from bot.app import Huzzah
+from bot.features.digest.audience import has_audience
+from bot.features.digest.figures import gather
+from bot.features.digest.week import Week
+from bot.features.digest.weekly import render
+from bot.messages import Image
+from storage.digest import run_of
+
+
+def chart_path(folder: Path, team: str, week: Week) -> Path:
+    slug = re.sub(r"[^\w-]+", "-", team.casefold()).strip("-") or "team"
+    return folder / f"digest-{slug}-{week.label}.png"
+
+
+def choose(core: Huzzah, team: str | None, week: str | None) -> tuple[list[str], Week] | str:
+    """The teams and week asked for, or a one-line error saying what to type instead."""
+    known = core.digest.teams()
+    if team is not None:
+        match = next((t for t in known if t.casefold() == team.casefold()), None)
+        if match is None:
+            return f"no team called {team!r}; teams in app.yaml: {', '.join(known)}"
+        known = [match]
+    if week is None:
+        return known, Week.of(core.ctx.clock.now(), core.settings.zone).before()
+    try:
+        return known, Week.parse(week)
+    except ValueError as bad:
+        return str(bad)
+
+
+async def preview(core: Huzzah, teams: list[str], week: Week, folder: Path) -> int:
+    for team in teams:
+        msg = await render(core.ctx, await gather(core.ctx, team, week))
+        print(render_text(msg))
+        for image in (b for b in msg.blocks if isinstance(b, Image)):
+            path = chart_path(folder, team, week)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(image.png)
+            print(f"(chart saved to {path})")
+        print()
+    return 0
+
+
+async def post_now(core: Huzzah, teams: list[str], week: Week) -> int:
+    if week.end(core.settings.zone) > core.ctx.clock.now():
+        print(f"huzzah: {week.label} has not ended yet — preview it with --print, or post it once it is over",
+              file=sys.stderr)
+        return 2
+    if not has_audience(core.settings):
+        print("huzzah: nowhere to post — name digest.channels or digest.managers in app.yaml", file=sys.stderr)
+        return 2
+    for team in teams:
+        sent = await core.digest.post(team, week)
+        if sent is None:
+            async with core.ctx.db.transaction() as conn:
+                outcome, at = await run_of(conn, team, week.label) or ("settled", None)
+            when = f" on {at:%Y-%m-%d %H:%M} UTC" if at else ""
+            print(f"{team} {week.label}: already {outcome}{when}; a digest goes out at most once per week.")
+        elif sent == 0:
+            print(f"{team} {week.label}: no workspace known yet for the platforms in digest settings; nothing sent.")
+        else:
+            print(f"{team} {week.label}: queued for {sent} recipient(s); a running `huzzah serve` delivers it.")
+    await core.outbox.drain()
+    return 0

@@ -1,0 +1,78 @@
+"""`huzzah privacy @person` and `huzzah forget @person`: a person's data, shown or erased, from the terminal.
+
+For subject-access and erasure requests. Check-in answers are never part of it — nothing links them to
+anyone — which the report says, so whoever handles the request can tell the person so.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import Any
+
+from huzzah.wiring import running_core
+from storage import privacy
+from storage.db import Database
+
+NO_ANSWERS = (
+    "Check-in answers and vents: none can be shown or erased for anyone — they are stored with no link to "
+    "the person who gave them. (checkin_answered only records that they answered a round.)"
+)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return str(value)
+
+
+async def _one(db: Database, who: str) -> privacy.Found | None:
+    async with db.transaction() as conn:
+        found = await privacy.find(conn, who)
+    if not found:
+        print(f"huzzah: no one called {who} is stored — nothing held about them.", file=sys.stderr)
+        return None
+    if len(found) > 1:
+        options = ", ".join(f"{f.person.platform}:{f.person.user_id} ({f.person.name})" for f in found)
+        print(f"huzzah: {who} matches several people: {options}. Name one as platform:user_id.", file=sys.stderr)
+        return None
+    return found[0]
+
+
+async def show(settings: Any, who: str, url: str | None = None) -> int:
+    async with running_core(settings, url) as core:
+        found = await _one(core.ctx.db, who)
+        if found is None:
+            return 2
+        async with core.ctx.db.transaction() as conn:
+            held = await privacy.holdings(conn, found)
+    person = found.person
+    print(f"Everything Huzzah stores about {person.name or person.user_id} ({person.platform}:{person.user_id}):")
+    for table, rows in held.rows.items():
+        print(f"\n{table} — {len(rows)} row{'s' if len(rows) != 1 else ''}")
+        for row in rows:
+            print("  " + ", ".join(f"{k}={_value(v)}" for k, v in row.items()))
+    print(f"\n{NO_ANSWERS}")
+    return 0
+
+
+async def erase(settings: Any, who: str, *, yes: bool, url: str | None = None) -> int:
+    async with running_core(settings, url) as core:
+        found = await _one(core.ctx.db, who)
+        if found is None:
+            return 2
+        label = f"{found.person.name or found.person.user_id} ({found.person.platform}:{found.person.user_id})"
+        if not yes:
+            if not sys.stdin.isatty():
+                print(f"huzzah: this erases everything about {label}; add --yes to confirm.", file=sys.stderr)
+                return 2
+            if input(f"Erase everything about {label}? Type yes: ").strip().casefold() != "yes":
+                print("Nothing was erased.")
+                return 1
+        async with core.ctx.db.transaction() as conn:
+            counts = await privacy.forget(conn, found)
+    print(f"Erased {label}: " + ", ".join(f"{table} {n}" for table, n in counts.items() if n) + ".")
+    print("Messages already delivered to Slack or Teams stay there; remove them in the platform if needed.")
+    return 0

@@ -1,0 +1,356 @@
+"""A fake Slack Web API on 127.0.0.1 (ephemeral port) for the real `AsyncWebClient` to talk to.
+
+Use it through `tests/slack_support.py` (the `slack` fixture wires it to the whole server), or alone:
+
+    api = FakeSlackAPI()
+    await api.start()
+    client = AsyncWebClient(token="xoxb-test", base_url=api.base_url)
+    await client.chat_postMessage(channel="#kudos", text="hi")
+    assert api.calls_to("chat.postMessage")[0]["channel"] == "#kudos"
+    await api.close()
+
+What it does:
+- Records every call as `Call(method, params, headers)`; `params` merges the query string, the form body
+  and the JSON body, with JSON-encoded form fields (`blocks`, `view`, `files`…) parsed back.
+- Answers the methods Huzzah uses with the shapes Slack documents (auth.test, chat.postMessage / update /
+  postEphemeral / getPermalink, conversations.open / members / list / info, users.info, views.open /
+  publish / update, files.getUploadURLExternal / completeUploadExternal and the upload URL itself).
+  Unknown methods answer `{"ok": false, "error": "unknown_method"}`.
+- Holds a small workspace (`users`, `channels`; see `add_user`, `add_channel`) that those answers read.
+- `script(method, status=429, headers={"Retry-After": "1"})` queues one scripted answer (or `times=n`),
+  used before the normal answer: rate limits, server errors, `{"ok": false, "error": ...}` answers.
+- Socket Mode: `apps.connections.open` hands out a WebSocket on the same port; `socket_send(envelope)`
+  pushes an envelope to the app and `socket_acks` collects what it answered.
+- `response_url(user_id)` hands out URLs (for slash commands and interactivity payloads) whose posts are
+  recorded in `responses` (with `_user` set); `ephemerals(user_id)` collects everything shown only to one
+  person, through either route.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+
+TEAM_ID = "T0HUZZAH"
+TEAM_DOMAIN = "huzzah-test"
+BOT_USER_ID = "UHUZZAHBOT"
+BOT_ID = "BHUZZAH"
+_JSON_FIELDS = ("blocks", "view", "attachments", "files", "metadata", "options")
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class Scripted:
+    status: int
+    body: dict[str, Any] | None
+    headers: dict[str, str]
+    times: int
+
+
+@dataclass
+class FakeSlackAPI:
+    team_id: str = TEAM_ID
+    calls: list[Call] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    """Everything posted to a response_url, each with its `url` added."""
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    """Messages chat.postMessage accepted, as Slack stores them (with `ts` and the resolved `channel`)."""
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    """What the app sent back over Socket Mode (acks carrying `envelope_id`)."""
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _scripts: dict[str, deque[Scripted]] = field(default_factory=dict)
+    _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _runner: web.AppRunner | None = None
+    port: int = 0
+
+    def __post_init__(self) -> None:
+        self.add_user(BOT_USER_ID, "huzzah", real_name="Huzzah", is_bot=True)
+        for user_id, name, tz in (
+            ("UALICE", "alice", "Europe/London"),
+            ("UBOB", "bob", "America/New_York"),
+            ("UCAROL", "carol", "Europe/Berlin"),
+            ("UDAVE", "dave", "Asia/Tokyo"),
+        ):
+            self.add_user(user_id, name, tz=tz)
+        self.add_user("UOTHERBOT", "deploybot", is_bot=True)
+        self.add_user("UGONE", "gone", deleted=True)
+        self.add_channel("CSUPPORT", "support", members=["UALICE", "UBOB", "UCAROL", "UDAVE", BOT_USER_ID])
+        self.add_channel("CKUDOS", "kudos", members=["UALICE", "UBOB", BOT_USER_ID])
+        self.add_channel("CLEADS", "support-leads", members=["UALICE", BOT_USER_ID])
+
+    # ---- the workspace -------------------------------------------------------------------------------
+
+    def add_user(self, user_id: str, name: str, *, real_name: str = "", tz: str = "Europe/London",
+                 is_bot: bool = False, deleted: bool = False) -> dict[str, Any]:
+        """A user object as users.info returns it."""
+        shown = real_name or name.title()
+        user = {
+            "id": user_id, "team_id": self.team_id, "name": name, "real_name": shown, "deleted": deleted,
+            "tz": tz, "tz_label": tz, "tz_offset": 0, "is_bot": is_bot, "is_app_user": False,
+            "is_admin": False, "is_owner": False, "updated": 1700000000,
+            "profile": {"real_name": shown, "display_name": name, "display_name_normalized": name,
+                        "real_name_normalized": shown, "team": self.team_id},
+        }
+        self.users[user_id] = user
+        return user
+
+    def add_channel(self, channel_id: str, name: str, *, members: list[str] | None = None,
+                    is_private: bool = False) -> dict[str, Any]:
+        channel = {
+            "id": channel_id, "name": name, "name_normalized": name, "is_channel": not is_private,
+            "is_group": False, "is_im": False, "is_private": is_private, "is_archived": False,
+            "is_member": BOT_USER_ID in (members or []), "created": 1700000000, "context_team_id": self.team_id,
+            "members": list(members or []),
+        }
+        self.channels[channel_id] = channel
+        return channel
+
+    # ---- what a test reads and scripts --------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, user_id: str) -> str:
+        """A response_url for a payload from `user_id`; what is posted to it is kept in `responses`."""
+        return f"http://127.0.0.1:{self.port}/respond/{user_id}/{next(self._counter)}"
+
+    def script(self, method: str, *, status: int = 200, body: dict[str, Any] | None = None,
+               headers: dict[str, str] | None = None, times: int = 1) -> None:
+        """The next `times` calls of `method` get this answer instead of the normal one."""
+        if body is None:
+            body = {"ok": False, "error": "ratelimited"} if status == 429 else {"ok": status < 400}
+        self._scripts.setdefault(method, deque()).append(Scripted(status, body, headers or {}, times))
+
+    def calls_to(self, method: str) -> list[dict[str, Any]]:
+        return [c.params for c in self.calls if c.method == method]
+
+    def web_api_calls(self) -> list[str]:
+        """Method names called so far, in order."""
+        return [c.method for c in self.calls]
+
+    def posts_in(self, channel_id: str) -> list[dict[str, Any]]:
+        """chat.postMessage calls that landed in one channel (given by id or #name)."""
+        wanted = {channel_id, f"#{self.channels.get(channel_id, {}).get('name', '')}"}
+        return [p for p in self.calls_to("chat.postMessage") if p.get("channel") in wanted]
+
+    def ephemerals(self, user_id: str) -> list[dict[str, Any]]:
+        """Private answers to one person: chat.postEphemeral calls and ephemeral response_url posts."""
+        direct = [p for p in self.calls_to("chat.postEphemeral") if p.get("user") == user_id]
+        via_url = [r for r in self.responses if r.get("response_type", "ephemeral") == "ephemeral"
+                   and r.get("_user") == user_id]
+        return direct + via_url
+
+    def dm_channel(self, user_id: str) -> str:
+        return f"D{user_id}"
+
+    # ---- serving ------------------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/respond/{user}/{n}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.port = self._runner.addresses[0][1]
+        return self.base_url
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.responses.append({**body, "url": str(request.url), "_user": request.match_info["user"]})
+        return web.Response(text="ok")
+
+    @property
+    def socket_connected(self) -> bool:
+        return any(not ws.closed for ws in self._sockets)
+
+    async def socket_send(self, envelope: dict[str, Any]) -> None:
+        """Push one Socket Mode envelope (`{"envelope_id", "type", "payload", …}`) to the connected app."""
+        await next(ws for ws in reversed(self._sockets) if not ws.closed).send_json(envelope)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "AHUZZAH"},
+                            "debug_info": {"host": "applink-fake", "approximate_connection_time": 18060}})
+        async for frame in ws:
+            if frame.type == WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(frame.data))
+        return ws
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text=f"OK - {len(self.uploads[request.match_info['file_id']])}")
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await _params(request)
+        self.calls.append(Call(method, params, dict(request.headers)))
+        queued = self._scripts.get(method)
+        if queued:
+            scripted = queued[0]
+            scripted.times -= 1
+            if scripted.times <= 0:
+                queued.popleft()
+            return web.json_response(scripted.body, status=scripted.status, headers=scripted.headers)
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        body = handler(params) if handler else {"ok": False, "error": "unknown_method"}
+        return web.json_response(body)
+
+    # ---- the methods --------------------------------------------------------------------------------
+
+    def _ts(self) -> str:
+        return f"1763283600.{next(self._counter):06d}"
+
+    def _channel_id(self, ref: str) -> str | None:
+        if ref in self.channels or ref.startswith("D"):
+            return ref
+        name = ref.lstrip("#")
+        return next((c["id"] for c in self.channels.values() if c["name"] == name), None)
+
+    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": f"https://{TEAM_DOMAIN}.slack.com/", "team": "Huzzah Test", "user": "huzzah",
+                "team_id": self.team_id, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False}
+
+    def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
+
+    def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_id(str(params.get("channel", "")))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if not params.get("text") and not params.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        ts = self._ts()
+        message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": params.get("text", ""),
+                   "blocks": params.get("blocks", []), "ts": ts, "team": self.team_id}
+        if params.get("thread_ts"):
+            message["thread_ts"] = params["thread_ts"]
+        self.messages.append({**message, "channel": channel})
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_id(str(params.get("channel", "")))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": channel, "ts": params.get("ts"), "text": params.get("text", ""),
+                "message": {"text": params.get("text", ""), "blocks": params.get("blocks", [])}}
+
+    def _chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        if self._channel_id(str(params.get("channel", ""))) is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if params.get("user") not in self.users:
+            return {"ok": False, "error": "user_not_in_channel"}
+        return {"ok": True, "message_ts": self._ts()}
+
+    def _chat_getPermalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = params.get("channel", ""), str(params.get("message_ts", ""))
+        if self._channel_id(channel) is None:
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "channel": channel,
+                "permalink": f"https://{TEAM_DOMAIN}.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
+
+    def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        users = str(params.get("users", "")).split(",")
+        if len(users) != 1 or users[0] not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        if self.users[users[0]]["is_bot"]:
+            return {"ok": False, "error": "cannot_dm_bot"}
+        return {"ok": True, "channel": {"id": self.dm_channel(users[0])}}
+
+    def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        if channel.startswith("D"):
+            return {"ok": True, "channel": {"id": channel, "is_im": True, "user": channel[1:]}}
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        info = {k: v for k, v in self.channels[channel].items() if k != "members"}
+        return {"ok": True, "channel": info}
+
+    def _conversations_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        listed = [{k: v for k, v in c.items() if k != "members"} for c in self.channels.values()]
+        return {"ok": True, "channels": listed, "response_metadata": {"next_cursor": ""}}
+
+    def _conversations_members(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(str(params.get("channel", "")))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        return {"ok": True, "members": list(channel["members"]), "response_metadata": {"next_cursor": ""}}
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(params.get("user", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": user}
+
+    def _view(self, params: dict[str, Any]) -> dict[str, Any]:
+        view = params.get("view") or {}
+        view_id = params.get("view_id") or f"V{next(self._counter):08d}"
+        return {"ok": True, "view": {**view, "id": view_id, "team_id": self.team_id, "hash": self._ts(),
+                                     "state": {"values": {}}, "app_id": "AHUZZAH", "bot_id": BOT_ID}}
+
+    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("trigger_id"):
+            return {"ok": False, "error": "invalid_arguments"}
+        return self._view(params)
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        if params.get("user_id") not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        return self._view(params)
+
+    def _views_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._view(params)
+
+    def _views_push(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._view(params)
+
+    def _files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{next(self._counter):08d}"
+        return {"ok": True, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}", "file_id": file_id}
+
+    def _files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        files = params.get("files") or []
+        missing = [f["id"] for f in files if f["id"] not in self.uploads]
+        if missing:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", ""), "name": f.get("title", "")}
+                                      for f in files]}
+
+
+async def _params(request: web.Request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.query)
+    raw = await request.read()
+    if raw:
+        if request.content_type == "application/json":
+            params.update(json.loads(raw))
+        else:
+            params.update(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+    for name in _JSON_FIELDS:
+        value = params.get(name)
+        if isinstance(value, str) and value[:1] in "[{":
+            params[name] = json.loads(value)
+    return params

@@ -1,0 +1,55 @@
+"""The digest's mood section from the check-ins feature's own report: shown, or withheld with the reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.context import Context
+from bot.features.digest.figures import gather
+from bot.features.digest.view import digest_message
+from bot.features.digest.week import Week
+from bot.messages import plain_text
+from bot.people import Person
+from storage import checkins
+from storage.db import Database
+from storage.people import upsert_person
+
+W47 = Week(2026, 47)
+FRIDAY = datetime(2026, 11, 20, 15, tzinfo=UTC)
+
+
+async def a_round(db: Database, moods: list[int], asked: int, vents: tuple[str, ...] = ()) -> None:
+    """Support's closed 2026-W47 round: `asked` people invited, the first ones answering `moods`."""
+    async with db.transaction() as conn:
+        found = await checkins.ensure_round(conn, "Support", W47.label, FRIDAY.replace(day=23))
+        for n in range(asked):
+            pid = await upsert_person(conn, Person("console", "local", f"p{n}", f"p{n}"), FRIDAY)
+            await checkins.add_invite(conn, found.id, pid, FRIDAY)
+            if n < len(moods):
+                await checkins.record_mood(conn, found.id, pid, moods[n])
+        for body in vents:
+            await checkins.add_vent(conn, found.id, body)
+        await checkins.close_round(conn, found.id)
+
+
+async def digest_text(core) -> str:  # type: ignore[no-untyped-def]
+    ctx: Context = core.ctx
+    return plain_text(digest_message(ctx.settings, await gather(ctx, "Support", W47), None))
+
+
+async def test_too_few_answers_withhold_mood_and_participation_and_say_why(core, db: Database) -> None:  # type: ignore[no-untyped-def]
+    await a_round(db, [5, 1, 3], asked=8, vents=("I am the only night-shift person",))
+    text = await digest_text(core)
+    assert "Mood withheld — not enough answers to share without risking anyone's anonymity." in text
+    assert "3.0" not in text and "Participation" not in text
+    assert "night-shift" not in text
+
+
+async def test_enough_answers_show_the_hand_computed_figures_and_withhold_vents(core, db: Database) -> None:  # type: ignore[no-untyped-def]
+    await a_round(db, [5, 4, 4, 3, 3, 5], asked=8, vents=("the new tool is slow",))
+    text = await digest_text(core)
+    assert "Mood: 4.0 / 5" in text  # (5+4+4+3+3+5) / 6
+    assert "Participation: 6 of 8 answered (75%)" in text
+    assert "Answers 1→5: 0 · 0 · 2 · 2 · 2" in text
+    assert "Vents withheld — comments need at least 10 answers" in text
+    assert "the new tool is slow" not in text

@@ -1,0 +1,85 @@
+"""Two real `huzzah scheduler` processes on one PostgreSQL reach digest time: one digest per team, not two."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from adapters.console.session import ConsoleSession, Directory
+from bot.app import Huzzah
+from bot.clock import FakeClock
+from bot.config import WEEKDAYS, load_settings
+from bot.features.digest.week import Week, at
+from storage.db import Database
+from storage.tables.delivery import outbox
+from storage.tables.digest import digest_runs
+from tests.conftest import TEAM
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTED = "scheduler running"
+PATIENCE = 120.0  # seconds: generous, a safety net for a hung process, never a measurement
+
+
+def config_due_today() -> str:
+    """Digest time set to 00:00 today (UTC): it has passed, and we are within the 24 h grace window."""
+    today = WEEKDAYS[datetime.now(UTC).weekday()]
+    return f"""
+timezone: UTC
+teams:
+  - {{name: Support, channels: ["console:#support"]}}
+  - {{name: Billing, channels: ["console:#billing"]}}
+digest: {{day: {today}, time: "00:00", channels: ["console:#leads"]}}
+"""
+
+
+async def wait_until_started(process: asyncio.subprocess.Process, log: list[str]) -> None:
+    """Read the process's log until it says its scheduler runs — after its first tick has finished."""
+    assert process.stderr is not None
+    while True:
+        line = (await process.stderr.readline()).decode()
+        if not line:
+            raise AssertionError("the scheduler process ended early:\n" + "".join(log))
+        log.append(line)
+        if STARTED in line:
+            return
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_two_scheduler_processes_post_one_digest_per_team(db: Database, tmp_path: Path) -> None:
+    config = tmp_path / "app.yaml"
+    config.write_text(config_due_today(), encoding="utf-8")
+    last_week = Week.of(datetime.now(UTC), UTC).before()
+    core = Huzzah(load_settings(config), db, FakeClock(at(last_week.day(2), time(12), UTC)))
+    console = ConsoleSession(core, Directory(TEAM))
+    await console.say("alice", "@bob thanks for the outage call", "#support")
+    await console.say("grace", "@heidi thanks for the invoice fix", "#billing")
+
+    env = {**os.environ, "HUZZAH_CONFIG": str(config), "DATABASE_URL": db.url}
+    processes = [
+        await asyncio.create_subprocess_exec(sys.executable, "-m", "huzzah.cli", "scheduler", cwd=ROOT, env=env,
+                                             stderr=asyncio.subprocess.PIPE)
+        for _ in range(2)
+    ]
+    logs: list[list[str]] = [[], []]
+    try:
+        await asyncio.wait_for(
+            asyncio.gather(*(wait_until_started(p, log) for p, log in zip(processes, logs, strict=True))), PATIENCE
+        )
+    finally:
+        for p in processes:
+            p.terminate()
+            await p.wait()
+
+    async with db.transaction() as conn:
+        runs = sorted((r.team, r.week, r.outcome) for r in await conn.execute(select(digest_runs)))
+        keys = sorted((await conn.execute(select(outbox.c.key).where(outbox.c.key.like("digest:%")))).scalars())
+    assert runs == [("Billing", last_week.label, "posted"), ("Support", last_week.label, "posted")]
+    assert keys == [f"digest:{team}:{last_week.label}:post:console:#leads" for team in ("Billing", "Support")]
+    queued = [line for log in logs for line in log if "weekly digest for" in line and "queued" in line]
+    assert len(queued) == 2, "".join(logs[0] + logs[1])

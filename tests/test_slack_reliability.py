@@ -1,0 +1,211 @@
+"""Slack's side of reliability: verified requests only, repeated deliveries handled once, 429s and outages
+survived without losing or doubling a kudos — all through the real server and the fake Web API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from urllib.parse import quote_plus, urlencode
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select
+
+from adapters.slack.app import SlackAdapter
+from adapters.slack.config import SlackConfig
+from bot.app import Huzzah
+from bot.clock import FakeClock
+from bot.config import Settings
+from huzzah.server import build_web_app, listening
+from storage.db import Database
+from storage.tables.delivery import once_keys, outbox
+from storage.tables.kudos import kudos
+from tests.slack_support import (
+    BOT_TOKEN,
+    FORM,
+    JSON,
+    SIGNING_SECRET,
+    SlackHarness,
+    app_mention,
+    event_callback,
+    reaction_added,
+    signed_headers,
+    slash_command,
+)
+
+
+async def count(slack: SlackHarness, table=kudos) -> int:  # type: ignore[no-untyped-def]
+    async with slack.core.ctx.db.transaction() as conn:
+        return (await conn.execute(select(func.count()).select_from(table))).scalar_one()
+
+
+def command_body(slack: SlackHarness) -> str:
+    command = slash_command("<@UBOB> thanks for the save #ownership", response_url=slack.api.response_url("UALICE"))
+    return urlencode(command)
+
+
+@pytest.mark.parametrize("headers", [
+    pytest.param(lambda body: signed_headers(body, secret="not-the-secret"), id="wrong-signature"),
+    pytest.param(lambda body: signed_headers(body, timestamp=int(time.time()) - 3600), id="an-hour-old"),
+    pytest.param(lambda body: signed_headers(body, timestamp=int(time.time()) - 301), id="just-over-5-minutes"),
+    pytest.param(lambda body: {}, id="unsigned"),
+    pytest.param(lambda body: {**signed_headers(body), "X-Slack-Request-Timestamp": "soon"}, id="garbled-timestamp"),
+])
+async def test_a_request_slack_did_not_sign_gets_401_and_changes_nothing(  # type: ignore[no-untyped-def]
+    slack: SlackHarness, headers
+) -> None:
+    body = command_body(slack)
+    status, _ = await slack.post(body, FORM, headers(body))
+    assert status == 401
+    await slack.settle()
+    assert slack.api.calls == [] and slack.api.responses == []
+    assert await count(slack) == 0 and await count(slack, outbox) == 0
+
+
+async def test_a_tampered_body_is_refused(slack: SlackHarness) -> None:
+    body = command_body(slack)
+    headers = signed_headers(body)
+    status, _ = await slack.post(body.replace("UBOB", "UCAROL"), FORM, headers)
+    assert status == 401
+    assert slack.api.calls == [] and await count(slack) == 0
+
+
+async def test_one_app_mention_delivered_three_times_posts_once(slack: SlackHarness) -> None:
+    body = event_callback(app_mention("<@UHUZZAHBOT> <@UBOB> thanks for the save #ownership"))
+    for retry in (0, 1, 2):
+        status, _ = await slack.event({}, body=body, retry=retry)
+        assert status == 200
+    await slack.settle()
+    assert len(slack.api.posts_in("CKUDOS")) == 1
+    assert len(slack.api.calls_to("chat.postEphemeral")) == 1
+    assert await count(slack) == 1
+
+
+async def test_a_retry_that_arrives_while_the_first_is_still_working_posts_once(slack: SlackHarness) -> None:
+    body = event_callback(app_mention("<@UHUZZAHBOT> <@UBOB> thanks for the save"))
+    await slack.event({}, body=body)
+    await slack.event({}, body=body, retry=1)
+    await slack.settle()
+    assert len(slack.api.posts_in("CKUDOS")) == 1 and await count(slack) == 1
+
+
+async def test_429_with_retry_after_is_waited_out_and_delivered_once(slack: SlackHarness) -> None:
+    slack.api.script("chat.postMessage", status=429, headers={"Retry-After": "1"})
+    await slack.command("<@UBOB> thanks for the save #ownership")
+    await slack.settle()
+    posts = slack.api.posts_in("CKUDOS")
+    assert len(posts) == 2  # the refused attempt and the one that landed
+    assert len([m for m in slack.api.messages if m["channel"] == "CKUDOS"]) == 1
+    async with slack.core.ctx.db.transaction() as conn:
+        statuses = (await conn.execute(select(outbox.c.status))).scalars().all()
+    assert statuses == ["sent", "sent"]
+
+
+async def test_a_long_rate_limit_is_left_to_the_outbox_which_retries_when_slack_said(
+    slack: SlackHarness, clock: FakeClock
+) -> None:
+    slack.api.script("chat.postMessage", status=429, headers={"Retry-After": "120"})
+    await slack.command("<@UBOB> thanks for the save")
+    await slack.settle()
+    assert [m for m in slack.api.messages if m["channel"] == "CKUDOS"] == []
+    async with slack.core.ctx.db.transaction() as conn:
+        row = (await conn.execute(select(outbox).where(outbox.c.key == "kudos:1:post"))).one()
+    assert row.status == "pending" and (row.not_before - clock.now()).total_seconds() == 120
+
+    clock.advance(seconds=121)
+    slack.core.outbox.kick()
+    await slack.wait_for(lambda: any(m["channel"] == "CKUDOS" for m in slack.api.messages))
+    await slack.settle()
+    assert len([m for m in slack.api.messages if m["channel"] == "CKUDOS"]) == 1
+
+
+async def test_when_slack_stays_down_the_kudos_is_kept_and_delivered_later(
+    slack: SlackHarness, clock: FakeClock
+) -> None:
+    slack.api.script("chat.postMessage", status=503, body={"ok": False, "error": "service_unavailable"}, times=6)
+    status, _ = await slack.command("<@UBOB> thanks for the save")
+    assert status == 200
+    await slack.settle()
+    assert await count(slack) == 1
+    assert slack.api.messages == []
+    assert "Sent!" in slack.api.ephemerals("UALICE")[0]["text"]
+
+    clock.advance(hours=2)
+    slack.core.outbox.kick()
+    await slack.wait_for(lambda: len(slack.api.messages) == 2)  # the post and the DM, once each
+    await slack.settle()
+    assert sorted(m["channel"] for m in slack.api.messages) == ["CKUDOS", "DUBOB"]
+
+
+async def test_a_channel_that_does_not_exist_is_given_up_at_once(slack: SlackHarness, settings: Settings) -> None:
+    slack.api.channels.pop("CKUDOS")
+    await slack.command("<@UBOB> thanks for the save")
+    await slack.settle()
+    async with slack.core.ctx.db.transaction() as conn:
+        row = (await conn.execute(select(outbox).where(outbox.c.key == "kudos:1:post"))).one()
+    assert row.status == "failed" and "#kudos" in row.last_error
+    assert await count(slack) == 1  # the kudos itself is kept
+
+
+async def test_two_instances_on_one_database_handle_a_repeated_event_once(
+    slack: SlackHarness, settings: Settings, db: Database, clock: FakeClock
+) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("several instances share one PostgreSQL")
+    second = SlackAdapter(Huzzah(settings, db, clock), SlackConfig(BOT_TOKEN, SIGNING_SECRET, slack.api.base_url))
+    body = json.dumps(event_callback(app_mention("<@UHUZZAHBOT> <@UBOB> thanks for the save")))
+    first_status, _ = await slack.post(body, JSON, signed_headers(body))
+    retried = {**signed_headers(body), "Content-Type": JSON, "X-Slack-Retry-Num": "1"}
+    async with listening(build_web_app(second.core, [second.mount]), "127.0.0.1", 0) as port, \
+            slack.http.post(f"http://127.0.0.1:{port}/slack/events", data=body.encode(), headers=retried) as resp:
+        assert first_status == 200 and resp.status == 200
+        while second.busy:
+            await asyncio.sleep(0.02)
+    await slack.settle()
+    await second.core.outbox.drain()
+    assert len(slack.api.posts_in("CKUDOS")) == 1 and await count(slack) == 1
+
+
+async def test_healthz_is_ok_while_the_database_answers(slack: SlackHarness) -> None:
+    async with slack.http.get(slack.base_url + "/healthz") as resp:
+        assert resp.status == 200 and await resp.json() == {"status": "ok"}
+
+
+async def test_healthz_is_503_with_a_reason_when_the_database_does_not(  # type: ignore[no-untyped-def]
+    tmp_path, settings: Settings
+) -> None:
+    broken = Database(f"sqlite+aiosqlite:///{tmp_path}/missing/dir/huzzah.db")
+    async with listening(build_web_app(Huzzah(settings, broken)), "127.0.0.1", 0) as port, \
+            aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+        assert resp.status == 503
+        answer = await resp.json()
+    assert answer["status"] == "unavailable" and answer["reason"].startswith("database")
+    await broken.close()
+
+
+async def test_delivery_ids_are_forgotten_after_a_day_and_other_claims_are_kept(
+    slack: SlackHarness, clock: FakeClock
+) -> None:
+    await slack.event(reaction_added(user="UALICE", item_user="UBOB"))
+    await slack.settle()
+    async with slack.core.ctx.db.transaction() as conn:
+        before = sorted(k.split(":")[0] + ":" + k.split(":")[1] for k in (await conn.execute(
+            select(once_keys.c.key))).scalars())
+    assert before == ["kudos:reaction", "slack:event"]
+    clock.advance(hours=25)
+    await slack.adapter.forget_old_deliveries()
+    async with slack.core.ctx.db.transaction() as conn:
+        after = (await conn.execute(select(once_keys.c.key))).scalars().all()
+    assert [k.split(":")[0] for k in after] == ["kudos"]  # one reaction, one kudos, however late it is re-added
+
+
+async def test_what_people_wrote_never_reaches_the_log(slack: SlackHarness, caplog) -> None:  # type: ignore[no-untyped-def]
+    secret = "my manager shouted at me again"
+    body = urlencode(slash_command(f"<@UBOB> {secret}", response_url=slack.api.response_url("UALICE")))
+    with caplog.at_level("DEBUG"):
+        await slack.post(body, FORM, signed_headers(body, timestamp=int(time.time()) - 3600))  # a stale one
+        await slack.command(f"<@UGONE> {secret}")
+        await slack.event(app_mention(f"<@UHUZZAHBOT> <@UNOBODY> {secret}"))
+        await slack.settle()
+    assert secret not in caplog.text and quote_plus(secret) not in caplog.text

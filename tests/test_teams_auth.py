@@ -1,0 +1,140 @@
+"""With an app id, only activities carrying a valid Bot Framework token get in; everything else is a 401
+that changes nothing. Tokens are real RS256 JWTs checked by botbuilder against signing keys served on loopback."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import func, inspect, select
+
+from adapters.teams.auth import NO_AUTH_WARNING, TeamsConfig
+from adapters.teams.hosting import mount_teams
+from bot.app import Huzzah
+from bot.config import ConfigError
+from storage.schema import metadata
+from tests.teams_support import (
+    APP_ID,
+    BOT,
+    CHANNEL_ID,
+    TeamsWorld,
+    channel_message,
+    user,
+    world_fixture,
+)
+
+secured_teams = world_fixture("secured_teams", app_id=APP_ID)
+
+ALICE, BOB = user("Alice"), user("Bob")
+KUDOS = "<at>Huzzah</at> <at>Bob</at> thanks for the save #ownership"
+
+
+async def nothing_stored(world: TeamsWorld) -> bool:
+    async with world.core.ctx.db.transaction() as conn:
+        present = set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
+        for table in metadata.sorted_tables:
+            if table.name in present and (await conn.execute(select(func.count()).select_from(table))).scalar_one():
+                return False
+    return not world.connector.sent and not world.connector.created
+
+
+def kudos_activity(world: TeamsWorld) -> dict:  # type: ignore[type-arg]
+    return channel_message(world.service_url, ALICE, KUDOS, [BOT, BOB])
+
+
+async def test_no_token_is_refused(secured_teams: TeamsWorld) -> None:
+    assert await secured_teams.send(kudos_activity(secured_teams)) == 401
+    assert await nothing_stored(secured_teams)
+
+
+@pytest.mark.parametrize("forge", ["other key", "other issuer", "other app", "other service url", "expired",
+                                   "not a jwt", "alg none"])
+async def test_forged_tokens_are_refused(secured_teams: TeamsWorld, forge: str) -> None:
+    issuer = secured_teams.connector.issuer
+    assert issuer
+    url = secured_teams.service_url
+    token = {
+        "other key": lambda: issuer.token(APP_ID, url, key=rsa.generate_private_key(public_exponent=65537,
+                                                                                     key_size=2048)),
+        "other issuer": lambda: issuer.token(APP_ID, url, issuer="https://evil.example/issuer"),
+        "other app": lambda: issuer.token("someone-elses-app", url),
+        "other service url": lambda: issuer.token(APP_ID, "https://evil.example/"),
+        "expired": lambda: issuer.token(APP_ID, url, lifetime=-3600),
+        "not a jwt": lambda: "definitely.not.a-token",
+        "alg none": lambda: "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJpc3MiOiJ4In0.",
+    }[forge]()
+
+    assert await secured_teams.send(kudos_activity(secured_teams), token=token) == 401
+    assert await nothing_stored(secured_teams)
+
+
+async def test_a_valid_token_gets_in_and_replies_are_authenticated(secured_teams: TeamsWorld) -> None:
+    issuer = secured_teams.connector.issuer
+    assert issuer
+    token = issuer.token(APP_ID, secured_teams.service_url)
+
+    assert await secured_teams.send(kudos_activity(secured_teams), token=token) in (200, 201)
+    [post] = secured_teams.connector.to(CHANNEL_ID)
+    assert "<at>Bob</at>" in post.words
+    assert len(secured_teams.connector.sent) >= 3
+    assert all(s.authorization.startswith("Bearer ey") for s in secured_teams.connector.sent)
+    assert secured_teams.credentials and secured_teams.credentials.made == 1, "one token, reused for every call"
+
+
+async def test_bad_bodies_are_refused_without_a_stack_trace(secured_teams: TeamsWorld) -> None:
+    async with secured_teams.http.post(f"{secured_teams.url}/api/messages", data="{nope",
+                                       headers={"Content-Type": "application/json"}) as response:
+        assert response.status == 400
+    async with secured_teams.http.post(f"{secured_teams.url}/api/messages", data="hello") as response:
+        assert response.status == 415
+    assert await nothing_stored(secured_teams)
+
+
+async def test_the_server_warns_loudly_when_authentication_is_off(core: Huzzah, caplog) -> None:  # type: ignore[no-untyped-def]
+    from aiohttp import web
+
+    with caplog.at_level(logging.WARNING):
+        mount_teams(web.Application(), core, TeamsConfig())
+    assert NO_AUTH_WARNING in caplog.text
+
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        mount_teams(web.Application(), core, TeamsConfig(app_id=APP_ID, app_password="x"))
+    assert "NOT authenticated" not in caplog.text
+
+
+@pytest.mark.parametrize(("env", "says"), [
+    ({"MICROSOFT_APP_ID": APP_ID}, "MICROSOFT_APP_PASSWORD"),
+    ({"MICROSOFT_APP_PASSWORD": "pw"}, "MICROSOFT_APP_ID"),
+    ({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "pw", "MICROSOFT_APP_TYPE": "SingleTenant"},
+     "MICROSOFT_APP_TENANT_ID"),
+    ({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "pw", "MICROSOFT_APP_TYPE": "Multi"},
+     "MICROSOFT_APP_TYPE"),
+])
+def test_incomplete_settings_stop_the_server_with_one_line(env: dict[str, str], says: str) -> None:
+    with pytest.raises(ConfigError, match=says):
+        TeamsConfig.from_env(env).check()
+
+
+def test_settings_come_from_the_environment() -> None:
+    config = TeamsConfig.from_env({"MICROSOFT_APP_ID": " abc ", "MICROSOFT_APP_PASSWORD": "pw",
+                                   "MICROSOFT_APP_TYPE": "SingleTenant", "MICROSOFT_APP_TENANT_ID": "t1"})
+    assert (config.app_id, config.app_password, config.app_type, config.tenant_id) == (
+        "abc", "pw", "SingleTenant", "t1")
+    assert config.authenticated and not TeamsConfig.from_env({}).authenticated
+
+
+async def test_teams_is_served_by_huzzahs_own_web_app(core: Huzzah) -> None:
+    import aiohttp
+
+    from adapters.teams.hosting import teams_mount
+    from huzzah.server import build_web_app, listening
+
+    app = build_web_app(core, [teams_mount(core, TeamsConfig(app_id=APP_ID, app_password="x"))])
+    async with listening(app, "127.0.0.1", 0) as port, aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+            assert health.status == 200
+        activity = channel_message("https://smba.trafficmanager.net/emea/", ALICE, KUDOS, [BOT, BOB])
+        async with http.post(f"http://127.0.0.1:{port}/api/messages", json=activity) as refused:
+            assert refused.status == 401
