@@ -260,15 +260,16 @@ async def fake_slack_api() -> AsyncIterator[FakeSlackAPI]:
     await api.close()
 
 
-@pytest.fixture
-async def slack(core: Huzzah, fake_slack_api: FakeSlackAPI) -> AsyncIterator[SlackHarness]:
-    """The real `huzzah serve` web app with Slack mounted, on an ephemeral port, wired to the fake Web API."""
-    adapter = SlackAdapter(core, SlackConfig(BOT_TOKEN, SIGNING_SECRET, fake_slack_api.base_url))
+@contextlib.asynccontextmanager
+async def serving(core: Huzzah, api: FakeSlackAPI) -> AsyncIterator[SlackHarness]:
+    """The real `huzzah serve` web app with Slack mounted, on an ephemeral port, wired to the fake Web API,
+    with its outbox worker running until the block ends (as if the process stopped)."""
+    adapter = SlackAdapter(core, SlackConfig(BOT_TOKEN, SIGNING_SECRET, api.base_url))
     stop = asyncio.Event()
     async with listening(build_web_app(core, [adapter.mount]), "127.0.0.1", 0) as port:
         worker = asyncio.create_task(core.outbox.run(stop))
         async with aiohttp.ClientSession() as http:
-            harness = SlackHarness(fake_slack_api, core, adapter, f"http://127.0.0.1:{port}", http)
+            harness = SlackHarness(api, core, adapter, f"http://127.0.0.1:{port}", http)
             try:
                 yield harness
             finally:
@@ -276,3 +277,10 @@ async def slack(core: Huzzah, fake_slack_api: FakeSlackAPI) -> AsyncIterator[Sla
                     await harness.settle(timeout=5)
                 stop.set()
                 await worker
+
+
+@pytest.fixture
+async def slack(core: Huzzah, fake_slack_api: FakeSlackAPI) -> AsyncIterator[SlackHarness]:
+    """`serving` for one test's core and fake Slack."""
+    async with serving(core, fake_slack_api) as harness:
+        yield harness

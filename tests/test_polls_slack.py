@@ -4,37 +4,30 @@ Block Kit out to the fake Web API — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp
 from sqlalchemy import func, select
 
-from adapters.slack.app import SlackAdapter
-from adapters.slack.config import SlackConfig
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.outbox import UPDATE_GAP
 from huzzah.scheduler import Scheduler
-from huzzah.server import build_web_app, listening
 from storage.db import Database
 from storage.tables.people import people
 from storage.tables.polls import poll_ballots, poll_votes, polls
 from tests.conftest import MONDAY
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.slack_support import (
-    BOT_TOKEN,
     FORM,
-    SIGNING_SECRET,
     SlackHarness,
     block_actions,
+    serving,
     slash_command,
     view_submission,
 )
@@ -42,23 +35,6 @@ from tests.test_polls import dump, wipe
 
 SHIFTS = 'poll "Which shift pattern for December?" "4x10" "5x8" "Flexible"'
 VOTERS = {"UALICE": "alice", "UBOB": "bob", "UDAVE": "dave", "UERIN": "erin", "UFRANK": "frank"}
-
-
-@contextlib.asynccontextmanager
-async def serving(core: Huzzah, api: FakeSlackAPI) -> AsyncIterator[SlackHarness]:
-    """`huzzah serve` with Slack mounted and its outbox worker, until the block ends (the process stops)."""
-    adapter = SlackAdapter(core, SlackConfig(BOT_TOKEN, SIGNING_SECRET, api.base_url))
-    stop = asyncio.Event()
-    async with listening(build_web_app(core, [adapter.mount]), "127.0.0.1", 0) as port:
-        worker = asyncio.create_task(core.outbox.run(stop))
-        async with aiohttp.ClientSession() as http:
-            harness = SlackHarness(api, core, adapter, f"http://127.0.0.1:{port}", http)
-            try:
-                yield harness
-                await harness.settle()
-            finally:
-                stop.set()
-                await worker
 
 
 async def ask(slack: SlackHarness, text: str, *, user: str = "UCAROL", trigger: str = "") -> dict[str, Any]:
@@ -297,10 +273,10 @@ async def test_after_an_anonymous_slack_poll_closes_no_row_anywhere_tells_who_ch
 ) -> None:
     add_voters(fake_slack_api)
     shown_a = await play(settings, db, fake_slack_api, WORLD_A)
-    rows_a = await dump(db)
+    rows_a = await dump(db, skip_outbox_timing=True)
     await wipe(db)
     shown_b = await play(settings, db, fake_slack_api, WORLD_B)
-    rows_b = await dump(db)
+    rows_b = await dump(db, skip_outbox_timing=True)
 
     assert shown_a == shown_b and "*Ramen*\n██████░░░░  3 votes · 60%" in shown_a and "<@UBOB>" not in shown_a
     for table in rows_a:

@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.config import Settings
-from bot.context import Context
-from bot.features.checkins.members import TeamMembers
+from bot.features.checkins.members import CheckinService
 from bot.features.checkins.rounds import when
 from bot.features.checkins.schedule import Slot, first_close, slot_for
 from bot.features.checkins.views import (
@@ -47,15 +46,7 @@ async def current_round(conn: AsyncConnection, settings: Settings, team: str, sl
     return await repo.ensure_round(conn, team, slot.week_of(now), first_close(settings, slot.week_of(now), now))
 
 
-class Answers:
-    def __init__(self, ctx: Context, members: TeamMembers) -> None:
-        self.ctx = ctx
-        self.members = members
-
-    @property
-    def settings(self) -> Settings:
-        return self.ctx.settings
-
+class Answers(CheckinService):
     async def press(self, pressed: Pressed) -> Response:
         """A mood button: counted once, never echoed — the reply says only that it was recorded."""
         round_id, _, raw = pressed.value.partition(":")

@@ -72,3 +72,15 @@ class TeamMembers:
                 seen.update(found)
             teams[team.name] = members
         return teams, complete
+
+
+class CheckinService:
+    """What every part of check-ins is given: the core's context and who belongs to which team."""
+
+    def __init__(self, ctx: Context, members: TeamMembers) -> None:
+        self.ctx = ctx
+        self.members = members
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from bot.config import Settings
-from bot.context import Context
-from bot.features.checkins.members import TeamMembers
+from bot.features.checkins.members import CheckinService
 from bot.features.checkins.rounds import when
 from bot.features.checkins.schedule import slot_for
 from bot.grammar.checkins import MoveCheckin, SwitchCheckins
@@ -15,15 +13,7 @@ from storage import checkins as repo
 from storage.people import upsert_person
 
 
-class Preferences:
-    def __init__(self, ctx: Context, members: TeamMembers) -> None:
-        self.ctx = ctx
-        self.members = members
-
-    @property
-    def settings(self) -> Settings:
-        return self.ctx.settings
-
+class Preferences(CheckinService):
     async def move(self, said: Said, cmd: MoveCheckin) -> Response:
         now = self.ctx.clock.now()
         member = await self.members.find(said.sender)

@@ -79,10 +79,21 @@ async def mood_overview(ctx: Context, week: str) -> MoodOverview:
 
 
 async def mood_report(ctx: Context, team: str, week: str) -> MoodReport:
-    """One team's round for an ISO week (the digest's view), with every rule above already applied."""
-    overview = await mood_overview(ctx, week)
-    found = next((r for r in overview.teams if r.team == team), None)
-    return found or MoodReport(team, week, None, None, None, None, await _trend_only(ctx, team, week), None, NO_ROUND)
+    """One team's round for an ISO week (the digest's view), with every rule above already applied.
+
+    Withholding still looks at every team's figures for that week (complementary suppression), but only
+    this team's trend is computed, which keeps a digest well under a second for large organisations.
+    """
+    min_group = ctx.settings.anonymity.min_group_size
+    async with ctx.db.transaction() as conn:
+        figures = await repo.figures_for_week(conn, week)
+        hidden, _ = withheld_teams(figures, min_group)
+        trend = await _trend(ctx, conn, team, week)
+        mine = next((f for f in figures if f.round.team == team), None)
+        if mine is None:
+            return MoodReport(team, week, None, None, None, None, trend, None, NO_ROUND)
+        vents, vents_note = await _vents(ctx, conn, mine)
+        return _report(team, week, [mine], team not in hidden, mine.answered < min_group, trend, vents, vents_note)
 
 
 def _report(team: str, week: str, figures: list[repo.RoundFigures], shown: bool, too_few: bool,
@@ -117,8 +128,3 @@ async def _trend(ctx: Context, conn: AsyncConnection, team: str, week: str) -> t
         mine = next(f for f in figures if f.round.team == team)
         out.append((past, round(mine.total / mine.answered, 1) if team not in hidden else None))
     return tuple(out)
-
-
-async def _trend_only(ctx: Context, team: str, week: str) -> tuple[tuple[str, float | None], ...]:
-    async with ctx.db.transaction() as conn:
-        return await _trend(ctx, conn, team, week)

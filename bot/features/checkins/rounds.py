@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.config import WEEKDAYS, Settings
-from bot.context import Context
-from bot.features.checkins.members import TeamMembers
+from bot.config import WEEKDAYS
+from bot.features.checkins.members import CheckinService
 from bot.features.checkins.schedule import DAY_NAMES, Slot, first_close, slot_for
 from bot.features.checkins.views import question
 from bot.outbox import send_later
@@ -35,15 +34,7 @@ def invite_key(round_id: str, person_id: int) -> str:
     return f"checkin:{round_id}:{person_id}"
 
 
-class Rounds:
-    def __init__(self, ctx: Context, members: TeamMembers) -> None:
-        self.ctx = ctx
-        self.members = members
-
-    @property
-    def settings(self) -> Settings:
-        return self.ctx.settings
-
+class Rounds(CheckinService):
     async def tick(self) -> None:
         now = self.ctx.clock.now()
         if self.settings.checkins.enabled:

@@ -7,11 +7,9 @@ time anyone needs it), nothing with a name or id on it.
 
 from __future__ import annotations
 
-from bot.config import Settings
-from bot.context import Context
 from bot.features.checkins.answers import current_round
 from bot.features.checkins.crisis import mentions_crisis
-from bot.features.checkins.members import TeamMembers
+from bot.features.checkins.members import CheckinService
 from bot.features.checkins.schedule import slot_for
 from bot.features.checkins.views import (
     DISCARD,
@@ -35,15 +33,7 @@ from bot.outgoing import Response, reply
 from storage import checkins as repo
 
 
-class Vents:
-    def __init__(self, ctx: Context, members: TeamMembers) -> None:
-        self.ctx = ctx
-        self.members = members
-
-    @property
-    def settings(self) -> Settings:
-        return self.ctx.settings
-
+class Vents(CheckinService):
     async def open(self, said: Said, cmd: OpenVent) -> Response:
         if not self.settings.checkins.enabled:
             return reply(SWITCHED_OFF)
