@@ -151,7 +151,10 @@ async def _serve(settings: Settings, host: str, port: int, socket_mode: bool) ->
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The demo and the chat print a transcript: only errors belong beside it. The server logs its work.
+    quiet = args.command in ("demo", "chat")
+    logging.basicConfig(level=logging.ERROR if quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = load_settings(args.config)

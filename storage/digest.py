@@ -113,11 +113,6 @@ async def run_of(conn: AsyncConnection, team: str, week: str) -> tuple[str, date
     return (row.outcome, row.claimed_at) if row else None
 
 
-async def any_run(conn: AsyncConnection) -> bool:
-    """Whether any digest was ever settled here — false on a fresh installation."""
-    return (await conn.execute(select(digest_runs.c.team).limit(1))).first() is not None
-
-
 async def claim_run(conn: AsyncConnection, team: str, week: str, outcome: str, recipients: int, at: datetime) -> bool:
     """True for the one caller, in any process, that settles this digest; every later claimant gets False.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.people import Person
@@ -50,3 +50,8 @@ async def people_by_id(conn: AsyncConnection, ids: Iterable[int]) -> dict[int, P
         return {}
     rows = await conn.execute(select(people).where(people.c.id.in_(wanted)))
     return {row.id: _person(row) for row in rows}
+
+
+async def first_seen(conn: AsyncConnection) -> datetime | None:
+    """When Huzzah first met anyone: nothing before it is Huzzah's to report."""
+    return (await conn.execute(select(func.min(people.c.first_seen)))).scalar_one()

@@ -112,18 +112,20 @@ async def test_started_after_the_grace_window_posts_nothing_and_says_so_once(
     assert "past the 24h grace window (digest.grace_hours in app.yaml)" in skipped[0].getMessage()
 
 
-async def test_a_fresh_installation_notes_the_week_before_it_quietly(
+async def test_a_fresh_installation_posts_nothing_for_weeks_before_anyone_used_it(
     digest_settings: Settings, db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     clock.set(DUE.replace(day=25))  # first ever start, two days after 2026-W47's digest time
+    core = Huzzah(digest_settings, db, clock)
     with caplog.at_level(logging.INFO, logger="bot.features.digest.weekly"):
-        await Huzzah(digest_settings, db, clock).tick()
+        await core.tick()
+        await some_kudos(core, clock)  # first use, in 2026-W47 (the clock goes back to it)
+        clock.set(DUE.replace(day=30, minute=5))  # 2026-W48's digest time
+        await core.tick()
 
-    assert await digest_rows(db) == []
-    assert await runs(db) == [("Billing", "2026-W47", SKIPPED), ("Support", "2026-W47", SKIPPED)]
-    notes = [r for r in caplog.records if "skipped, too late" in r.getMessage()]
-    assert len(notes) == 2 and all(r.levelno == logging.INFO for r in notes)
-    assert "due before Huzzah's first digest run" in notes[0].getMessage()
+    assert await runs(db) == [("Billing", "2026-W48", "posted"), ("Support", "2026-W48", "posted")]
+    assert await digest_rows(db) and all(":2026-W48:" in key for key in await digest_rows(db))
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 async def test_a_crash_after_claiming_is_resumed_not_repeated(

@@ -22,7 +22,8 @@ from bot.features.digest.view import digest_message
 from bot.features.digest.week import Week, due_at
 from bot.messages import Message
 from bot.outbox import send_later
-from storage.digest import POSTED, SKIPPED, any_run, claim_run, run_of
+from storage.digest import POSTED, SKIPPED, claim_run, run_of
+from storage.people import first_seen
 
 log = logging.getLogger(__name__)
 
@@ -54,35 +55,32 @@ class WeeklyDigest:
         grace = timedelta(hours=settings.digest.grace_hours)
         last = Week.of(now, settings.zone).before()
         async with self.ctx.db.transaction() as conn:
-            fresh = not await any_run(conn)
+            began = await first_seen(conn)
+        if began is None:
+            return  # no one has used Huzzah yet: there is nothing to report, and no week to settle
         for week in (last.before(), last):
             due = self.due(week)
             if due > now or (week != last and now - due > grace):
                 continue
+            if week.end(settings.zone) <= began:
+                continue  # the week ended before anyone used Huzzah: an empty digest would only be noise
             for team in self.teams():
-                await self.settle(team, week, due, now, fresh=fresh)
+                await self.settle(team, week, due, now)
 
-    async def settle(self, team: str, week: Week, due: datetime, now: datetime, *, fresh: bool) -> None:
+    async def settle(self, team: str, week: Week, due: datetime, now: datetime) -> None:
         async with self.ctx.db.transaction() as conn:
             if await run_of(conn, team, week.label) is not None:
                 return
         if now - due > timedelta(hours=self.ctx.settings.digest.grace_hours):
-            await self.skip(team, week, due, now, fresh=fresh)
+            await self.skip(team, week, due, now)
             return
         await self.post(team, week)
 
-    async def skip(self, team: str, week: Week, due: datetime, now: datetime, *, fresh: bool) -> None:
-        """Settle a digest whose grace window passed with no instance running: logged, never posted late.
-
-        On a `fresh` database, one that had never settled a digest, that week predates Huzzah: said quietly.
-        """
+    async def skip(self, team: str, week: Week, due: datetime, now: datetime) -> None:
+        """Settle a digest whose grace window passed with no instance running: logged, never posted late."""
         async with self.ctx.db.transaction() as conn:
             if not await claim_run(conn, team, week.label, SKIPPED, 0, now):
                 return
-        if fresh:
-            log.info("weekly digest for %s %s skipped, too late: it was due before Huzzah's first digest run",
-                     team, week.label)
-            return
         log.warning(
             "weekly digest for %s %s skipped, too late: it was due %s and Huzzah was not running until %s, "
             "past the %dh grace window (digest.grace_hours in app.yaml)",
