@@ -48,5 +48,6 @@ POLL_NAMES_SHOWN = 15
 """A named poll lists at most this many voters per option, then says how many more."""
 SLACK_MEMBERS_PAGE = 200
 """Members asked of `conversations.members` per page (Slack advises no more than 200)."""
-SLACK_DEDUPE_HOURS = 24
-"""How long a Slack delivery id is remembered; Slack stops retrying an event within the hour."""
+DEDUPE_HOURS = 24
+"""How long a platform's delivery id is remembered: Slack stops retrying within the hour, the Bot Connector
+within minutes."""

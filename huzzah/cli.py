@@ -135,10 +135,13 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _scheduler(settings: Settings) -> int:
+    from huzzah.platforms import PlatformSettings, connect
     from huzzah.scheduler import run_scheduler
     from huzzah.wiring import running_core
 
+    platform_settings = PlatformSettings.from_env(receiving=False)
     async with running_core(settings) as core:
+        connect(core, platform_settings)
         await run_scheduler(core, asyncio.Event())
     return 0
 

@@ -53,18 +53,14 @@ async def listening(app: web.Application, host: str, port: int) -> AsyncIterator
 
 
 async def serve(settings: Settings, host: str, port: int, *, socket_mode: bool = False) -> int:
-    from adapters.slack.app import SlackAdapter
-    from adapters.slack.config import slack_config
-    from adapters.slack.roster import SlackRoster
-    from adapters.teams.hosting import teams_mount
+    from huzzah.platforms import PlatformSettings, connect
 
-    slack_settings = slack_config(socket_mode=socket_mode)  # a missing secret stops us before anything starts
+    platform_settings = PlatformSettings.from_env(socket_mode=socket_mode)  # stops on a missing secret first
     async with running_core(settings) as core:
-        slack = SlackAdapter(core, slack_settings) if slack_settings else None
-        if slack is not None:
-            core.rosters[SlackRoster.platform] = SlackRoster(slack.client, slack.directory)
+        platforms = connect(core, platform_settings)
+        slack = platforms.slack
         mounts = [slack.mount] if slack and not socket_mode else []
-        mounts.append(teams_mount(core))
+        mounts.append(platforms.teams.mount)
         async with listening(build_web_app(core, mounts), host, port) as bound:
             log.info("Huzzah is listening on http://%s:%d (Slack: %s)", host, bound,
                      "off" if slack is None else "Socket Mode" if socket_mode else "POST /slack/events")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,8 +10,9 @@ from typing import Any
 from sqlalchemy import case, delete, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.clock import Clock
 from bot.incoming import MessageRef
-from storage.db import insert_for
+from storage.db import Database, insert_for
 from storage.tables.delivery import once_keys, outbox, tracked_messages
 from storage.types import UTCDateTime
 
@@ -29,6 +31,17 @@ async def forget_once_keys_before(conn: AsyncConnection, cutoff: datetime, prefi
         stmt = stmt.where(once_keys.c.key.startswith(prefix, autoescape=True))
     result = await conn.execute(stmt)
     return result.rowcount
+
+
+def forgetting(db: Database, clock: Clock, prefix: str, keep: timedelta) -> Callable[[], Awaitable[None]]:
+    """A ticker dropping claims under `prefix` older than `keep`: a platform's delivery ids only matter while
+    it may still deliver the same thing again."""
+
+    async def forget() -> None:
+        async with db.transaction() as conn:
+            await forget_once_keys_before(conn, clock.now() - keep, prefix=prefix)
+
+    return forget
 
 
 _ROW = (outbox.c.id, outbox.c.key, outbox.c.payload, outbox.c.attempts, outbox.c.version)

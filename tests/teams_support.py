@@ -15,7 +15,7 @@ from aiohttp import web
 from botframework.connector.auth import AppCredentials, ServiceClientCredentialsFactory
 
 from adapters.teams.auth import Endpoints, TeamsConfig
-from adapters.teams.hosting import Teams, mount_teams
+from adapters.teams.hosting import Teams, build_teams
 from adapters.teams.pacing import Pacer
 from bot.app import Huzzah
 from tests.fakes.bot_connector import FakeBotConnector, Issuer
@@ -201,8 +201,9 @@ async def start_world(core: Huzzah, *, app_id: str = "") -> TeamsWorld:
     time = FakeTime()
     app = web.Application()
     credentials = IssuerCredentials(connector.issuer, app_id) if app_id else None
-    teams = mount_teams(app, core, config, credentials=credentials,
-                        pacer=Pacer(now=time.now, sleep=time.sleep), sleep=time.sleep)
+    teams = build_teams(core, config, credentials=credentials, pacer=Pacer(now=time.now, sleep=time.sleep),
+                        sleep=time.sleep)
+    teams.mount(app)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

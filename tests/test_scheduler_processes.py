@@ -1,4 +1,5 @@
-"""Two real `huzzah scheduler` processes on one PostgreSQL reach digest time: one digest per team, not two."""
+"""Real `huzzah scheduler` processes: two on one PostgreSQL post one digest per team, not two; one on its own
+talks to Slack as `huzzah serve` does, so the check-in invitations it opens reach the channel's members."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from storage.db import Database
 from storage.tables.delivery import outbox
 from storage.tables.digest import digest_runs
 from tests.conftest import TEAM
+from tests.fakes.slack_api import FakeSlackAPI
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTED = "scheduler running"
@@ -83,3 +85,40 @@ async def test_two_scheduler_processes_post_one_digest_per_team(db: Database, tm
     assert keys == [f"digest:{team}:{last_week.label}:post:console:#leads" for team in ("Billing", "Support")]
     queued = [line for log in logs for line in log if "weekly digest for" in line and "queued" in line]
     assert len(queued) == 2, "".join(logs[0] + logs[1])
+
+
+async def test_a_scheduler_process_on_its_own_invites_the_slack_channel_to_check_in(
+    tmp_path: Path, fake_slack_api: FakeSlackAPI
+) -> None:
+    """Only the bot token: a process that never receives requests needs no signing secret."""
+    for user in fake_slack_api.users.values():
+        user["tz"] = "UTC"
+    today = WEEKDAYS[datetime.now(UTC).weekday()]
+    config = tmp_path / "app.yaml"
+    config.write_text(f"""
+timezone: UTC
+teams:
+  - {{name: Support, channels: ["slack:#support"]}}
+checkins: {{day: {today}, time: "00:00"}}
+""", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
+    env.update(HUZZAH_CONFIG=str(config), DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/huzzah.db",
+               SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=fake_slack_api.base_url)
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "huzzah.cli", "scheduler", cwd=ROOT,
+                                                   env=env, stderr=asyncio.subprocess.PIPE)
+    humans = {"UALICE", "UBOB", "UCAROL", "UDAVE"}
+
+    def invited() -> set[str]:
+        return {m["channel"] for m in fake_slack_api.messages if m["channel"].startswith("D")}
+
+    log: list[str] = []
+    try:
+        await asyncio.wait_for(wait_until_started(process, log), PATIENCE)
+        async with asyncio.timeout(PATIENCE):
+            while len(invited()) < len(humans):
+                await asyncio.sleep(0.1)
+    finally:
+        process.terminate()
+        await process.wait()
+    assert invited() == {fake_slack_api.dm_channel(user) for user in humans}, "".join(log)
+    assert all("How was your week" in m["text"] for m in fake_slack_api.messages), fake_slack_api.messages

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import func, inspect, select
 
 from adapters.teams.auth import NO_AUTH_WARNING, TeamsConfig
-from adapters.teams.hosting import mount_teams
+from adapters.teams.hosting import build_teams
 from bot.app import Huzzah
 from bot.config import ConfigError
 from storage.schema import metadata
@@ -95,12 +95,12 @@ async def test_the_server_warns_loudly_when_authentication_is_off(core: Huzzah, 
     from aiohttp import web
 
     with caplog.at_level(logging.WARNING):
-        mount_teams(web.Application(), core, TeamsConfig())
+        build_teams(core, TeamsConfig()).mount(web.Application())
     assert NO_AUTH_WARNING in caplog.text
 
     caplog.clear()
     with caplog.at_level(logging.WARNING):
-        mount_teams(web.Application(), core, TeamsConfig(app_id=APP_ID, app_password="x"))
+        build_teams(core, TeamsConfig(app_id=APP_ID, app_password="x")).mount(web.Application())
     assert "NOT authenticated" not in caplog.text
 
 
@@ -128,10 +128,10 @@ def test_settings_come_from_the_environment() -> None:
 async def test_teams_is_served_by_huzzahs_own_web_app(core: Huzzah) -> None:
     import aiohttp
 
-    from adapters.teams.hosting import teams_mount
     from huzzah.server import build_web_app, listening
 
-    app = build_web_app(core, [teams_mount(core, TeamsConfig(app_id=APP_ID, app_password="x"))])
+    teams = build_teams(core, TeamsConfig(app_id=APP_ID, app_password="x"))
+    app = build_web_app(core, [teams.mount])
     async with listening(app, "127.0.0.1", 0) as port, aiohttp.ClientSession() as http:
         async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
             assert health.status == 200

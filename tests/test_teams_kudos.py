@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bot.clock import FakeClock
+
+from storage.tables.delivery import once_keys
 from storage.tables.kudos import kudos, kudos_recipients
 from storage.tables.teams import teams_conversations
 from tests.teams_support import (
@@ -64,6 +67,16 @@ async def test_a_message_delivered_twice_gives_one_kudos(teams: TeamsWorld) -> N
     assert await teams.send(activity) in (200, 201)
     assert len(teams.connector.to(CHANNEL_ID)) == 1
     assert len(teams.connector.to(personal_conversation(BOB))) == 1
+
+
+async def test_message_ids_are_forgotten_after_a_day(teams: TeamsWorld, clock: FakeClock) -> None:
+    """The Bot Connector only redelivers within minutes: a day later the claim is dropped, the kudos kept."""
+    await teams.send(channel_message(teams.service_url, ALICE, "<at>Huzzah</at> <at>Bob</at> thanks!", [BOT, BOB]))
+    assert [k for (k,) in await rows(teams, once_keys.c.key) if k.startswith("teams:")]
+    clock.advance(hours=25)
+    await teams.core.tick()
+    assert not [k for (k,) in await rows(teams, once_keys.c.key) if k.startswith("teams:")]
+    assert len(await rows(teams, kudos)) == 1
 
 
 async def test_kudos_in_the_personal_chat(teams: TeamsWorld) -> None:

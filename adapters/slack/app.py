@@ -32,12 +32,12 @@ from adapters.slack.messenger import SlackMessenger
 from adapters.slack.render import PLATFORM, action_name, form_values, home_view, message_payload, modal, result_view
 from bot.app import SORRY, Huzzah
 from bot.incoming import MessageRef, Pressed, Reacted, Said, Shortcut, Submitted
-from bot.limits import SLACK_DEDUPE_HOURS
+from bot.limits import DEDUPE_HOURS
 from bot.messages import Message
 from bot.outgoing import Response
 from bot.people import Channel, Person
 from bot.safe_log import log_failure
-from storage.delivery import claim_once, forget_once_keys_before
+from storage.delivery import claim_once, forgetting
 
 log = logging.getLogger(__name__)
 BOLT_LOG = logging.getLogger(f"{__name__}.bolt")
@@ -81,6 +81,8 @@ class SlackAdapter:
         self.directory = Directory(self.client)
         self.messenger = SlackMessenger(self.client, self.directory)
         core.outbox.attach(self.messenger)
+        self.forget_old_deliveries = forgetting(core.ctx.db, core.ctx.clock, DEDUPE_PREFIX,
+                                                timedelta(hours=DEDUPE_HOURS))
         core.tickers.append(self.forget_old_deliveries)
         self.busy = 0
         """Listeners still working after their ack (tests wait for 0; shutdown could too)."""
@@ -127,12 +129,6 @@ class SlackAdapter:
                 log.info("ignored a repeated Slack delivery (%s)", key.split(":")[1])
                 return BoltResponse(status=200, body="")
         return await next()
-
-    async def forget_old_deliveries(self) -> None:
-        """A ticker: Slack's delivery ids only matter while Slack may still retry, so old ones are dropped."""
-        cutoff = self.core.ctx.clock.now() - timedelta(hours=SLACK_DEDUPE_HOURS)
-        async with self.core.ctx.db.transaction() as conn:
-            await forget_once_keys_before(conn, cutoff, prefix=DEDUPE_PREFIX)
 
     async def _error(self, error: Exception, body: dict[str, Any]) -> None:
         log_failure(log, f"Slack {body.get('type', 'request')}", error)

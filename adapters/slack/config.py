@@ -20,8 +20,12 @@ class SlackConfig:
     """Only for Socket Mode (`huzzah serve --socket-mode`)."""
 
 
-def slack_config(environ: Mapping[str, str] | None = None, *, socket_mode: bool = False) -> SlackConfig | None:
-    """Slack is switched on by SLACK_BOT_TOKEN; None when it is not set (and Socket Mode was not asked for)."""
+def slack_config(environ: Mapping[str, str] | None = None, *, socket_mode: bool = False,
+                 receiving: bool = True) -> SlackConfig | None:
+    """Slack is switched on by SLACK_BOT_TOKEN; None when it is not set (and Socket Mode was not asked for).
+
+    A process that only sends (`huzzah scheduler`, `receiving=False`) needs no signing secret.
+    """
     env = os.environ if environ is None else environ
     token = env.get("SLACK_BOT_TOKEN", "").strip()
     if not token:
@@ -30,7 +34,7 @@ def slack_config(environ: Mapping[str, str] | None = None, *, socket_mode: bool 
         return None
     secret = env.get("SLACK_SIGNING_SECRET", "").strip()
     app_token = env.get("SLACK_APP_TOKEN", "").strip()
-    if not secret and not socket_mode:
+    if receiving and not secret and not socket_mode:
         raise ConfigError(
             "SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not — set it to the Signing Secret from your "
             "Slack app's Basic Information page"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from datetime import timedelta
 
 from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import Activity
@@ -16,13 +17,15 @@ from adapters.teams.translate import PERSONAL, incoming_of, person, tenant_of
 from bot.app import Huzzah
 from bot.features.help import help_message
 from bot.incoming import Said
+from bot.limits import DEDUPE_HOURS
 from bot.outgoing import Response
 from bot.people import Person
 from bot.ports import DeliveryError
 from bot.safe_log import log_failure
-from storage.delivery import claim_once
+from storage.delivery import claim_once, forgetting
 
 log = logging.getLogger(__name__)
+SEEN_PREFIX = "teams:message:"
 
 
 class TeamsBot(Bot):
@@ -37,6 +40,9 @@ class TeamsBot(Bot):
         self.core = core
         self.messenger = messenger
         self._answering: set[asyncio.Task[None]] = set()
+        self.forget_old_deliveries = forgetting(core.ctx.db, core.ctx.clock, SEEN_PREFIX,
+                                                timedelta(hours=DEDUPE_HOURS))
+        core.tickers.append(self.forget_old_deliveries)
 
     async def settle(self) -> None:
         """Wait until every answer still on its way has been delivered (or given up on)."""
@@ -73,7 +79,7 @@ class TeamsBot(Bot):
             return True
         seen = hashlib.sha256(f"{activity.conversation.id}|{activity.id}".encode()).hexdigest()[:40]
         async with self.core.ctx.db.transaction() as conn:
-            return await claim_once(conn, f"teams:message:{seen}", self.core.ctx.clock.now())
+            return await claim_once(conn, f"{SEEN_PREFIX}{seen}", self.core.ctx.clock.now())
 
     async def _answer(self, to: Person, response: Response) -> None:
         try:

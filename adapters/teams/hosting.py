@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -27,6 +26,13 @@ class Teams:
     adapter: CloudAdapter
     bot: TeamsBot
     messenger: TeamsMessenger
+
+    def mount(self, app: web.Application) -> None:
+        """Serve Teams on `app`; says loudly when requests will not be authenticated."""
+        if not self.config.authenticated:
+            log.warning(NO_AUTH_WARNING)
+        app[TEAMS] = self
+        app.router.add_post(ROUTE, messages)
 
 
 TEAMS = web.AppKey("teams", Teams)
@@ -57,23 +63,3 @@ async def messages(request: web.Request) -> web.StreamResponse:
     except web.HTTPException as refused:
         return web.Response(status=refused.status)
     return response or web.Response(status=200)
-
-
-def mount_teams(app: web.Application, core: Huzzah, config: TeamsConfig | None = None, **options: object) -> Teams:
-    """Serve Teams on `app`; says loudly when requests will not be authenticated."""
-    config = config or TeamsConfig.from_env()
-    if not config.authenticated:
-        log.warning(NO_AUTH_WARNING)
-    teams = build_teams(core, config, **options)  # type: ignore[arg-type]
-    app[TEAMS] = teams
-    app.router.add_post(ROUTE, messages)
-    return teams
-
-
-def teams_mount(core: Huzzah, config: TeamsConfig | None = None) -> Callable[[web.Application], None]:
-    """For `huzzah.server.build_web_app`: serve Teams on the shared server."""
-
-    def mount(app: web.Application) -> None:
-        mount_teams(app, core, config)
-
-    return mount
