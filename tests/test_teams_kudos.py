@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
-
 from storage.tables.delivery import once_keys
 from storage.tables.kudos import kudos, kudos_recipients
 from storage.tables.teams import teams_conversations

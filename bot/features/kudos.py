@@ -170,7 +170,10 @@ class Kudos:
         async with self.ctx.db.transaction() as conn:
             if once and not await claim_once(conn, once, now):
                 raise _AlreadyGiven(once)
-            ids = {p: await upsert_person(conn, p, now) for p in (said.sender, *cmd.recipients, *_mentioned(cmd))}
+            # Rows are locked in one order (two people thanking each other at once never deadlock), and the
+            # giver's stays locked until commit, so concurrent kudos from one giver see each other's spending.
+            everyone = sorted({said.sender, *cmd.recipients, *_mentioned(cmd)}, key=lambda p: p.key)
+            ids = {p: await upsert_person(conn, p, now) for p in everyone}
             left = await self._allowance_left(conn, said.sender, ids[said.sender], now)
             if left < len(cmd.recipients):
                 raise self._no_allowance(left, len(cmd.recipients))
