@@ -87,6 +87,18 @@ class Database:
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
+    async def forget_page_history(self) -> None:
+        """Leave no before-and-after copies of pages behind an anonymous write (SQLite only).
+
+        SQLite's write-ahead log keeps every page a transaction wrote until a checkpoint: the frames of one
+        check-in answer hold both its author's "answered" mark and the mood tally it raised. This checkpoints
+        and empties the log; deleted rows are already zeroed in the database file (secure_delete).
+        PostgreSQL's write-ahead log is beyond SQL's reach: protecting it is the server operator's part.
+        """
+        if self.dialect == "sqlite":
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def migrate(self) -> None:
         """Bring the schema to the newest revision; safe to run on every start."""
         async with self.engine.begin() as conn:

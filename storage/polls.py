@@ -16,7 +16,7 @@ from sqlalchemy import Column, Table, delete, distinct, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.people import Channel, Person
-from storage.db import Database, insert_for
+from storage.db import insert_for
 from storage.people import people_by_id
 from storage.tables.people import people
 from storage.tables.polls import poll_ballots, poll_options, poll_votes, polls
@@ -202,17 +202,6 @@ async def close_poll(conn: AsyncConnection, poll_id: int, at: datetime, by: str)
         await conn.execute(delete(poll_ballots).where(poll_ballots.c.poll_id == poll_id))
     return True
 
-
-async def forget_old_page_copies(db: Database) -> None:
-    """Make a closed anonymous poll's wiped secret and deleted ballots unrecoverable from SQLite's files too.
-
-    Deleted rows are zeroed in the database file (secure_delete), but SQLite's write-ahead log keeps copies of
-    the pages as they were until a checkpoint; this checkpoints and empties it. (PostgreSQL keeps old row
-    versions out of reach of SQL until VACUUM; its write-ahead log is the server operator's to protect.)
-    """
-    if db.dialect == "sqlite":
-        async with db.engine.connect() as conn:
-            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 async def due_polls(conn: AsyncConnection, now: datetime) -> list[tuple[int, datetime]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -283,6 +284,26 @@ async def test_vent_opens_a_private_form_any_time_and_keeps_it_anonymously(
     assert [s.where for s in kept] == ["only @agent01"] and "Thank you for sharing" in kept[0].text
     assert "queue tool" not in kept[0].text
     assert await count(team.core.ctx.db, checkin_vents) == 1
+
+
+@pytest.mark.parametrize("vent", [None, "The queue tool crashed nine times today."])
+async def test_on_sqlite_an_answer_leaves_no_before_and_after_pages_in_the_write_ahead_log(
+    team: ConsoleSession, clock: FakeClock, vent: str | None
+) -> None:
+    """Until a checkpoint, SQLite's log keeps the pages one answer wrote: its author's mark beside the tally."""
+    db = team.core.ctx.db
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite's own files; PostgreSQL's write-ahead log is the server operator's to protect")
+    await open_round(team, clock)
+    file = Path(db.url.split(":///", 1)[1])
+    wal = file.with_name(file.name + "-wal")
+    assert wal.stat().st_size > 0, "the round's invitations went through the log"
+
+    await answer(team, "agent02", 4, vent)
+
+    assert wal.stat().st_size == 0
+    if vent:
+        assert vent.encode() in file.read_bytes()
 
 
 async def test_words_typed_after_vent_in_the_chat_are_not_kept(team: ConsoleSession) -> None:

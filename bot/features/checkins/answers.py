@@ -64,6 +64,7 @@ class Answers(CheckinService):
                 return reply(NOT_YOURS)
             if not await repo.record_mood(conn, found.id, me, int(raw)):
                 return reply(ALREADY)
+        await self.ctx.db.forget_page_history()
         return Response(replies=(THANKS,), form=vent_form(self.settings, found.id))
 
     async def start(self, said: Said, _cmd: StartCheckin) -> Response:

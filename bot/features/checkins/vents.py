@@ -71,4 +71,5 @@ class Vents(CheckinService):
             if found is None or found.team != team or not found.is_open(now):
                 found = await current_round(conn, self.settings, team, slot_for(self.settings, person.tz, None), now)
             await repo.add_vent(conn, found.id, body)
+        await self.ctx.db.forget_page_history()
         return VENT_KEPT

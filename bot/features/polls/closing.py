@@ -70,5 +70,5 @@ class Closing:
             await send_later(conn, Post(poll.channel, results_message(poll, tally), thread=track), now,
                              key=f"{track}:results")
         if poll.anonymous:
-            await repo.forget_old_page_copies(self.ctx.db)
+            await self.ctx.db.forget_page_history()
         return True
