@@ -14,6 +14,7 @@ import logging
 import os
 import random
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -22,7 +23,7 @@ from bot.clock import Clock
 from bot.codec import decode, encode
 from bot.incoming import MessageRef
 from bot.limits import OUTBOX_CLAIM_SECONDS, OUTBOX_MAX_ATTEMPTS, OUTBOX_POLL_SECONDS
-from bot.messages import Message
+from bot.messages import Message, context, message
 from bot.outgoing import Delivery, Direct, Post, Refresh, Update, platform_of
 from bot.ports import DeliveryError, Messenger
 from storage import delivery as store
@@ -112,16 +113,16 @@ class Outbox:
                 w.cancel()
 
     async def _deliver(self, row: store.OutboxRow) -> int:
+        delivery: Delivery | None = None
         try:
-            await self._hand_over(row.key, decode(row.payload))
+            delivery = decode(row.payload)
+            await self._hand_over(row.key, delivery)
         except _NotYet as waiting:
             await self._retry(row, str(waiting), timedelta(seconds=2))
             return 0
         except DeliveryError as exc:
             if exc.permanent or row.attempts >= OUTBOX_MAX_ATTEMPTS:
-                log.error("gave up delivering %s after %d attempts: %s", row.key, row.attempts, exc)
-                async with self.db.transaction() as conn:
-                    await store.mark_failed(conn, row, str(exc))
+                await self._give_up(row, delivery, exc)
                 return 0
             delay = exc.retry_after if exc.retry_after is not None else backoff(row.attempts)
             log.warning("delivery of %s failed (%s); retrying in %.0fs", row.key, exc, delay)
@@ -134,6 +135,15 @@ class Outbox:
         async with self.db.transaction() as conn:
             await store.mark_sent(conn, row, self.clock.now(), min_gap=UPDATE_GAP)
         return 1
+
+    async def _give_up(self, row: store.OutboxRow, delivery: Delivery | None, exc: DeliveryError) -> None:
+        log.error("gave up delivering %s after %d attempts: %s", row.key, row.attempts, exc)
+        async with self.db.transaction() as conn:
+            await store.mark_failed(conn, row, str(exc))
+            if isinstance(delivery, Post) and delivery.if_lost is not None:
+                notice = delivery.if_lost
+                told = message(*notice.message.blocks, context(f"What went wrong: {exc}"))
+                await send_later(conn, replace(notice, message=told), self.clock.now(), key=f"{row.key}:lost")
 
     async def _retry(self, row: store.OutboxRow, error: str, delay: timedelta) -> None:
         async with self.db.transaction() as conn:

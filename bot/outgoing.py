@@ -30,12 +30,17 @@ def reply(msg: Message) -> Response:
 
 @dataclass(frozen=True)
 class Post:
-    """Post in a channel; `track` names the posted message so it can be updated or replied to later."""
+    """Post in a channel; `track` names the posted message so it can be updated or replied to later.
+
+    `if_lost` is sent instead when the post can never be made (no such channel, the bot not invited), so
+    whoever was told "it's posted" learns it was not.
+    """
 
     channel: Channel
     message: Message
     track: str | None = None
     thread: str | None = None
+    if_lost: Direct | None = None
 
 
 @dataclass(frozen=True)

@@ -215,6 +215,18 @@ async def test_a_deadline_that_passes_while_the_server_is_stopped_closes_the_pol
     assert closed_at == datetime(2026, 11, 16, 11, 0, tzinfo=UTC)
 
 
+async def test_a_poll_asked_in_a_private_channel_without_the_bot_tells_its_asker_it_was_not_posted(
+    slack: SlackHarness,
+) -> None:
+    """Slash commands work in any channel; Slack refuses the bot's post where it was never invited."""
+    await slack.command(SHIFTS, user="UCAROL", user_name="carol", channel="GSECRET", channel_name="secret")
+    await slack.settle()
+    assert [m for m in slack.api.messages if m["channel"] == "GSECRET"] == []
+    [notice] = slack.api.posts_in(slack.api.dm_channel("UCAROL"))
+    assert "couldn't post your poll “Which shift pattern for December?”" in notice["text"]
+    assert "invite the bot there" in notice["text"]
+
+
 async def test_poll_alone_opens_a_builder_modal_whose_submission_posts_the_poll(slack: SlackHarness) -> None:
     form = slash_command("poll", user="UCAROL", user_name="carol", channel="CSUPPORT",
                          response_url=slack.api.response_url("UCAROL"))

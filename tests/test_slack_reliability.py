@@ -138,7 +138,9 @@ async def test_when_slack_stays_down_the_kudos_is_kept_and_delivered_later(
     assert sorted(m["channel"] for m in slack.api.messages) == ["CKUDOS", "DUBOB"]
 
 
-async def test_a_channel_that_does_not_exist_is_given_up_at_once(slack: SlackHarness, settings: Settings) -> None:
+async def test_a_channel_that_does_not_exist_is_given_up_at_once_and_the_giver_is_told(
+    slack: SlackHarness, settings: Settings
+) -> None:
     slack.api.channels.pop("CKUDOS")
     await slack.command("<@UBOB> thanks for the save")
     await slack.settle()
@@ -146,6 +148,11 @@ async def test_a_channel_that_does_not_exist_is_given_up_at_once(slack: SlackHar
         row = (await conn.execute(select(outbox).where(outbox.c.key == "kudos:1:post"))).one()
     assert row.status == "failed" and "#kudos" in row.last_error
     assert await count(slack) == 1  # the kudos itself is kept
+    to_bob, to_alice = (slack.api.posts_in(slack.api.dm_channel(u)) for u in ("UBOB", "UALICE"))
+    assert len(to_bob) == 1 and "thanked you" in to_bob[0]["text"]
+    [notice] = to_alice
+    assert "couldn't post your huzzah" in notice["text"]
+    assert "create it or fix the channel in app.yaml" in json.dumps(notice["blocks"])
 
 
 async def test_two_instances_on_one_database_handle_a_repeated_event_once(

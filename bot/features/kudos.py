@@ -11,7 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.calendar import day_start, zone_or
 from bot.config import Settings
 from bot.context import Context
-from bot.features.kudos_views import REACTION_REASON, confirmation, give_form, public_post, recipient_dm
+from bot.features.kudos_views import (
+    REACTION_REASON,
+    confirmation,
+    give_form,
+    not_posted,
+    public_post,
+    recipient_dm,
+)
 from bot.grammar.kudos import GiveKudos
 from bot.grammar.tokens import plain
 from bot.incoming import Pressed, Reacted, Said, Shortcut, Submitted
@@ -190,7 +197,8 @@ class Kudos:
             record = await repo.get_kudos(conn, kudos_id)
             assert record is not None
             public = self._public_channel(said.channel)
-            post = Post(public, public_post(self.settings, record), track=track_key(kudos_id))
+            post = Post(public, public_post(self.settings, record), track=track_key(kudos_id),
+                        if_lost=Direct(said.sender, not_posted(record, public.label)))
             await send_later(conn, post, now, key=f"{track_key(kudos_id)}:post")
             for person in record.recipients:
                 dm = Direct(person, recipient_dm(self.settings, record, public.label))

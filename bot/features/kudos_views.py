@@ -74,6 +74,15 @@ def confirmation(record: KudosRecord, where: str, left: int) -> Message:
     )
 
 
+def not_posted(record: KudosRecord, where: str) -> Message:
+    """To the giver, when the public post could never be made: the kudos itself is safe."""
+    return message(text(
+        "⚠️ I couldn't post your huzzah for ", *names(record.recipients), f" in {where}. It is saved and counted, "
+        "and the people you thanked were told privately. Ask whoever runs Huzzah to check that channel "
+        "(does it exist, and has the bot been invited?).",
+    ))
+
+
 def give_form(
     settings: Settings, author: Person, link: str, context_: str, *,
     problem: str = "", reason: str = "", values: tuple[str, ...] = (),

@@ -9,12 +9,12 @@ from bot.context import Context
 from bot.features.polls import builder, rules
 from bot.features.polls.ballot import new_secret
 from bot.features.polls.deadline import resolve
-from bot.features.polls.views import IN_A_CHANNEL, poll_message, posted, track_key
+from bot.features.polls.views import IN_A_CHANNEL, not_posted, poll_message, posted, track_key
 from bot.grammar.polls import CreatePoll, OpenPollBuilder
 from bot.incoming import Said, Submitted
 from bot.messages import say
 from bot.outbox import send_later
-from bot.outgoing import Post, Response, reply
+from bot.outgoing import Direct, Post, Response, reply
 from bot.people import Channel, Person
 from storage import polls as repo
 from storage.people import upsert_person
@@ -76,5 +76,6 @@ class Asking:
             nobody = Tally((0,) * len(poll.options), 0, ((),) * len(poll.options))
             message = poll_message(poll, nobody, self.ctx.settings.zone)
             track = track_key(poll_id)
-            await send_later(conn, Post(where, message, track=track), now, key=f"{track}:post")
+            lost = Direct(asker, not_posted(poll))
+            await send_later(conn, Post(where, message, track=track, if_lost=lost), now, key=f"{track}:post")
         return reply(posted(poll, zone_or(asker.tz, self.ctx.settings.zone)))

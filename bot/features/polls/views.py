@@ -140,6 +140,14 @@ def posted(poll: PollRecord, zone: ZoneInfo) -> Message:
     )
 
 
+def not_posted(poll: PollRecord) -> Message:
+    """To the asker, when the poll could never be posted."""
+    return message(text(
+        f"⚠️ I couldn't post your poll “{poll.question}” in {poll.channel.label}, so no one can vote on it. "
+        "Ask whoever runs Huzzah to invite the bot there, or ask your poll in another channel.",
+    ))
+
+
 def vote_counted(poll: PollRecord, before: frozenset[int], after: frozenset[int]) -> Message:
     """What a voter sees privately: their own choice, never anyone else's (nor counts on a hidden poll)."""
     def listed(picks: frozenset[int]) -> list[Inline]:
