@@ -126,7 +126,7 @@ class Outbox:
                 return 0
             delay = exc.retry_after if exc.retry_after is not None else backoff(row.attempts)
             log.warning("delivery of %s failed (%s); retrying in %.0fs", row.key, exc, delay)
-            await self._retry(row, str(exc), timedelta(seconds=delay))
+            await self._retry(row, str(exc), timedelta(seconds=delay), hold=exc.holds_all)
             return 0
         except Exception as exc:
             log.exception("unexpected error delivering %s", row.key)
@@ -145,9 +145,14 @@ class Outbox:
                 told = message(*notice.message.blocks, context(f"What went wrong: {exc}"))
                 await send_later(conn, replace(notice, message=told), self.clock.now(), key=f"{row.key}:lost")
 
-    async def _retry(self, row: store.OutboxRow, error: str, delay: timedelta) -> None:
+    async def _retry(self, row: store.OutboxRow, error: str, delay: timedelta, *, hold: bool = False) -> None:
+        """Try `row` again after `delay`; with `hold`, everything else queued for its platform waits as long, in
+        every instance, instead of a fan-out hammering a rate limit that covers the whole app."""
+        until = self.clock.now() + delay
         async with self.db.transaction() as conn:
-            await store.mark_retry(conn, row, error, self.clock.now() + delay)
+            await store.mark_retry(conn, row, error, until)
+            if hold:
+                await store.hold_platform_of(conn, row, until)
 
     async def _hand_over(self, key: str, delivery: Delivery) -> None:
         match delivery:

@@ -10,12 +10,18 @@ from bot.people import Channel, Person
 
 
 class DeliveryError(Exception):
-    """The platform did not take a message. `permanent` ones are never retried (a deleted channel)."""
+    """The platform did not take a message. `permanent` ones are never retried (a deleted channel).
 
-    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
+    `holds_all`: the platform's Retry-After covers every message of the app (Slack's per-workspace method
+    limits), not just this one's conversation (Teams), so everything else queued for it waits as long.
+    """
+
+    def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None,
+                 holds_all: bool = False) -> None:
         super().__init__(reason)
         self.permanent = permanent
         self.retry_after = retry_after
+        self.holds_all = holds_all and retry_after is not None
 
 
 class Messenger(Protocol):

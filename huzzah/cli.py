@@ -44,8 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--chart-dir", default=".", help="folder for the chart PNG (default: the current folder)")
     digest.set_defaults(post=False)
 
-    commands.add_parser("scheduler", help="run the scheduled work (poll deadlines, digests, closing check-ins) "
-                        "as its own process; `huzzah serve` still delivers and sends check-in invitations")
+    commands.add_parser("scheduler", help="run check-ins, poll deadlines and digests without a web server")
 
     package = commands.add_parser("teams-package", help="write the Microsoft Teams app zip to upload in Teams admin")
     package.add_argument("--app-id", default=os.environ.get("MICROSOFT_APP_ID", ""),

@@ -11,7 +11,7 @@ from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.features.digest.week import Week
-from huzzah.demo_checkins import checkin_results, checkin_round
+from huzzah.demo_checkins import checkin_round, late_answer
 from huzzah.demo_polls import poll_scene
 from huzzah.wiring import running_core
 
@@ -58,8 +58,8 @@ async def run_demo(settings: Settings, url: str, echo: Callable[[Shown], None] =
         for name in TEAM:
             await session.say(name, "stats")
         week = await checkin_round(core, session, clock, echo, WEEK_START)
+        await late_answer(core, session, clock, echo, week)
         await _weekly_digest(core, clock, echo)
-        await checkin_results(core, session, clock, echo, week)
 
 
 def _team_channel(settings: Settings) -> str:
@@ -70,7 +70,7 @@ def _team_channel(settings: Settings) -> str:
 
 
 async def _weekly_digest(core: Huzzah, clock: FakeClock, echo: Callable[[Shown], None]) -> None:
-    """Monday morning: the scheduler's tick posts last week's digest to the managers, as in production."""
+    """The scheduler's tick posts last week's digest to the managers, as in production: the demo's last word."""
     due = core.digest.due(Week.of(WEEK_START, core.settings.zone))
     clock.set(max(clock.now(), due))
     echo(Shown("demo", f"—— {clock.now().astimezone(core.settings.zone):%A %H:%M}: the weekly digest ——"))

@@ -1,5 +1,5 @@
-"""The check-in part of `huzzah demo`: a round asked on Friday, answered anonymously, closed, and the
-figures a manager may see — with what is withheld and why."""
+"""The check-in part of `huzzah demo`: a round asked on Friday, answered anonymously, a reminder, and a late
+answer refused once the round has closed. Managers see its figures in the digest that ends the demo."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from adapters.console.session import ConsoleSession, Shown
 from bot.app import Huzzah
 from bot.calendar import iso_week
 from bot.clock import FakeClock
-from bot.features.checkins.report import mood_report
 from bot.features.checkins.schedule import Slot
-from bot.features.checkins.views import MOODS
 from storage import checkins as repo
 
 Echo = Callable[[Shown], None]
@@ -51,31 +49,18 @@ async def checkin_round(core: Huzzah, session: ConsoleSession, clock: FakeClock,
     return iso_week(friday, settings.zone)
 
 
-async def checkin_results(core: Huzzah, session: ConsoleSession, clock: FakeClock, echo: Echo, week: str) -> None:
-    """After the round closes: a late click, then the figures exactly as the digest receives them."""
+async def late_answer(core: Huzzah, session: ConsoleSession, clock: FakeClock, echo: Echo, week: str) -> None:
+    """A click after the round closed is refused kindly (the scheduler's next tick comes with the digest)."""
     async with core.ctx.db.transaction() as conn:
         closes = max([r.closes_at for r in await repo.rounds_of_week(conn, week)], default=clock.now())
-    await _at(core, clock, echo, closes)
+    await _at(core, clock, echo, closes, tick=False)
     echo(Shown("frank presses", "a mood in last week's DM"))
     await session.press("frank", " 2", where="DM @frank")
-    for team in core.settings.teams:
-        report = await mood_report(core.ctx, team.name, week)
-        echo(Shown("demo", f"—— What managers may see: {team.name}, {week} ——"))
-        lines = [f"Answered {report.answered} of {report.asked}"]
-        if report.average is None:
-            lines.append(f"Mood: withheld — {report.withheld}")
-        else:
-            lines.append(f"Average mood {report.average} / 5")
-            counts = zip(MOODS, report.distribution or (), strict=False)
-            lines.append("   ".join(f"{emoji} {n}" for (_, emoji), n in counts))
-            lines.append("Trend: " + ", ".join(f"{w} {a if a is not None else '—'}" for w, a in report.trend))
-        lines.append("Vents: " + (" / ".join(f"“{v}”" for v in report.vents) if report.vents else
-                                  f"none shown — {report.withheld or 'none written'}"))
-        echo(Shown("report", "\n".join(lines)))
 
 
-async def _at(core: Huzzah, clock: FakeClock, echo: Echo, moment: datetime) -> None:
+async def _at(core: Huzzah, clock: FakeClock, echo: Echo, moment: datetime, *, tick: bool = True) -> None:
     clock.set(max(clock.now(), moment))
     echo(Shown("demo", f"({clock.now().astimezone(core.settings.zone):%A %H:%M})"))
-    await core.tick()
-    await core.outbox.drain()
+    if tick:
+        await core.tick()
+        await core.outbox.drain()

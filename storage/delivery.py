@@ -168,6 +168,16 @@ async def mark_retry(conn: AsyncConnection, row: OutboxRow, error: str, when: da
     )
 
 
+async def hold_platform_of(conn: AsyncConnection, row: OutboxRow, until: datetime) -> None:
+    """Push every pending delivery for `row`'s platform back to `until` at the earliest."""
+    platform = select(outbox.c.platform).where(outbox.c.id == row.id).scalar_subquery()
+    await conn.execute(
+        update(outbox)
+        .where(outbox.c.status == "pending", outbox.c.platform == platform, outbox.c.not_before < until)
+        .values(not_before=until)
+    )
+
+
 async def mark_failed(conn: AsyncConnection, row: OutboxRow, error: str) -> None:
     await conn.execute(
         update(outbox)

@@ -84,15 +84,18 @@ async def test_privacy_asks_which_person_when_a_name_is_ambiguous_or_unknown(
     assert "add --yes to confirm" in capsys.readouterr().err
 
 
-async def test_the_demo_runs_a_check_in_round_and_shows_only_anonymous_results(tmp_path: Path) -> None:
+async def test_the_demo_runs_polls_a_check_in_round_and_ends_with_the_digest(tmp_path: Path) -> None:
     shown: list[Shown] = []
     await run_demo(load_settings(ROOT / "app.yaml"), f"sqlite+aiosqlite:///{tmp_path}/demo.db", shown.append)
 
     text = "\n".join(str(s) for s in shown)
+    assert text.count("🏁 The poll has closed") == 2
     assert "—— Anonymous check-in ——" in text and "Still time to check in" in text
     asked_heidi = [s for s in shown if s.where == "DM @heidi" and "How was your week?" in s.text]
     assert len(asked_heidi) == 1 and "Answers close Tuesday 24 Nov at 10:00" in asked_heidi[0].text
     assert "This round has closed" in text
-    report = next(s.text for s in shown if s.where == "report")
-    assert "Answered 8 of 8" in report and "Average mood 3.5 / 5" in report
-    assert "Vents: none shown — comments need at least 10 answers" in report
+    digest = shown[-1]
+    assert digest.where == "#support-leads" and "Support — weekly digest" in digest.text
+    assert "Participation: 8 of 8 answered" in digest.text and "Mood: 3.5 / 5" in digest.text
+    assert "Vents withheld — comments need at least 10 answers" in digest.text
+    assert "Which macro should we fix first?" in digest.text

@@ -136,6 +136,21 @@ async def test_a_check_in_on_slack_never_sends_an_answer_back_through_the_web_ap
     assert all(set(r) == {"id", "round_id", "body"} for r in stored["checkin_vents"])
 
 
+async def test_a_rate_limit_mid_round_holds_every_invitation_until_slack_said_then_each_arrives_once(
+    with_roster: SlackHarness, clock: FakeClock
+) -> None:
+    """A 429 is for the app, not for one message: the rest of the fan-out waits instead of hammering Slack."""
+    with_roster.api.script("chat.postMessage", status=429, headers={"Retry-After": "120"})
+    assert await fan_out(with_roster, clock) == {}
+    assert len(with_roster.api.calls_to("chat.postMessage")) == 1
+
+    clock.advance(seconds=121)
+    with_roster.core.outbox.kick()
+    await with_roster.wait_for(lambda: len(with_roster.api.messages) == len(PEOPLE))
+    await with_roster.settle()
+    assert sorted(m["channel"] for m in with_roster.api.messages) == sorted(f"D{user}" for user in PEOPLE)
+
+
 async def test_a_late_press_on_slack_is_refused_kindly(with_roster: SlackHarness, clock: FakeClock) -> None:
     dms = await fan_out(with_roster, clock)
     clock.advance(days=4)

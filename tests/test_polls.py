@@ -353,6 +353,7 @@ LONG_OPTION = "O" * 76
         ('poll "Lunch?" "a" "b" --closes', "Say when the poll closes after --closes"),
         ('poll "Lunch? a b', "is never closed — add a closing quote mark"),
         ("poll Lunch? a b", "Put the question in quotes"),
+        ("poll --anonymous", "Write the question and the options in quotes"),
         ('poll "Lunch?" "a" "b" --secret', "I don't know the option “--secret”"),
     ],
 )

@@ -40,7 +40,8 @@ def delivery_error(exc: Exception) -> DeliveryError:
     if isinstance(exc, SlackApiError):
         error = str(exc.response.get("error", "")) or f"HTTP {exc.response.status_code}"
         if exc.response.status_code == 429:
-            return DeliveryError(f"Slack rate limit ({error})", retry_after=retry_after(exc.response.headers))
+            return DeliveryError(f"Slack rate limit ({error})", retry_after=retry_after(exc.response.headers),
+                                 holds_all=True)
         hint = ""
         if error == "not_in_channel":
             hint = " — invite @Huzzah to the channel (/invite @Huzzah)"

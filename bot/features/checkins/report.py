@@ -112,7 +112,7 @@ def _report(team: str, week: str, figures: list[repo.RoundFigures], shown: bool,
 async def _vents(ctx: Context, conn: AsyncConnection, figures: repo.RoundFigures) -> tuple[tuple[str, ...] | None, str]:
     needed = ctx.settings.anonymity.min_free_text_group
     if figures.answered < needed:
-        return None, f"comments need at least {needed} answers — {TOO_FEW}"
+        return None, f"comments need at least {needed} answers, so that no one is recognised by what they wrote"
     if not figures.round.closed:
         return None, STILL_OPEN
     return tuple(await repo.vents_of(conn, figures.round.id)), ""
