@@ -11,7 +11,7 @@ from sqlalchemy import DateTime, text
 from adapters.console.session import ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
-from bot.config import AnonymitySettings, Settings, TeamSettings
+from bot.config import AnonymitySettings, CrisisResource, CrisisSettings, Settings, TeamSettings
 from bot.features.checkins.report import DIFFERENCING, TOO_FEW, mood_overview, mood_report, withheld_teams
 from storage import checkins as repo
 from storage.db import Database
@@ -165,6 +165,26 @@ async def test_crisis_words_send_the_resources_to_the_writer_only_and_flag_nothi
         assert "Nobody else has been told" in shown[0].text
     assert await count(six.core.ctx.db, outbox) == queued  # no message to anyone, nothing queued
     assert await count(six.core.ctx.db, checkin_vents) == 3  # still kept, anonymously, like any vent
+
+
+async def test_crisis_phrases_set_in_app_yaml_replace_the_built_in_list_and_reach_the_writer_only(
+    settings: Settings, db: Database, clock: FakeClock
+) -> None:
+    """A company's own phrases and helpline are what matter to its people; app.yaml says a set list replaces ours."""
+    crisis = CrisisSettings(phrases=["Can't Go On"], resources=[CrisisResource(name="Nightline", contact="ext. 4444")])
+    console = session(Huzzah(settings.model_copy(update={"crisis": crisis}), db, clock), NAMES[:8])
+    await open_round(console, clock)
+
+    await console.say(NAMES[0], "vent")
+    shown = await console.submit(NAMES[0], {"text": "after this week I really can't  go on", "discard": ()})
+    assert {s.where for s in shown} == {f"only @{NAMES[0]}"}
+    assert "You don't have to carry this alone" in shown[0].text and "Nightline — ext. 4444" in shown[0].text
+    assert "Nobody else has been told" in shown[0].text and "findahelpline.com" not in shown[0].text
+
+    await console.say(NAMES[1], "vent")
+    built_in = await console.submit(NAMES[1], {"text": "honestly some days I want to die", "discard": ()})
+    assert len(built_in) == 1 and "Thank you for sharing" in built_in[0].text  # not on the list that was set
+    assert await count(db, checkin_vents) == 2
 
 
 async def test_a_dont_keep_it_vent_leaves_no_row_anywhere(six: ConsoleSession, clock: FakeClock) -> None:

@@ -173,6 +173,21 @@ async def test_one_private_reminder_per_round_only_for_those_who_have_not_answer
     assert again == []
 
 
+@pytest.mark.parametrize("reminder", [True, False])
+async def test_reminders_switched_off_in_app_yaml_are_never_sent(
+    db: Database, clock: FakeClock, settings: Settings, reminder: bool
+) -> None:
+    """`checkins.reminder: false` is a promise to people who don't want nudging: the question, and nothing after."""
+    checkins = settings.checkins.model_copy(update={"reminder": reminder})
+    team = session(Huzzah(settings.model_copy(update={"checkins": checkins}), db, clock), EIGHT)
+    await open_round(team, clock)
+
+    later = [s for hours in (24, 30, 48, 71) for s in await open_round(team, clock, FRIDAY + timedelta(hours=hours))]
+
+    assert sorted(s.where for s in later) == ([f"DM @{n}" for n in EIGHT] if reminder else [])
+    assert all("Still time to check in" in s.text for s in later)
+
+
 async def test_a_round_interrupted_halfway_reaches_everyone_exactly_once_after_a_restart(
     settings: Settings, db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -349,3 +364,37 @@ async def test_many_people_answering_at_the_same_moment_are_all_counted_once(
     async with core.ctx.db.transaction() as conn:
         [figures] = await repo.figures_for_week(conn, "2026-W47")
     assert figures.answered == len(NAMES) and figures.distribution == (4, 4, 4, 3, 3)
+
+
+# --- catching up after downtime -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("back", "asked"),
+    [
+        (timedelta(hours=20), True),  # Saturday 11:00
+        (timedelta(days=2, hours=23), True),  # Monday 14:00: the last hour of the window
+        (timedelta(days=3), False),  # Monday 15:00: the window has closed
+        (timedelta(days=5), False),
+    ],
+)
+async def test_a_scheduler_down_at_check_in_time_catches_up_only_while_the_window_is_open(
+    team: ConsoleSession, clock: FakeClock, back: timedelta, asked: bool
+) -> None:
+    """A missed Friday still reaches everyone once if the bot is back in time, and never asks into a closed round."""
+    assert await open_round(team, clock, FRIDAY - timedelta(minutes=1)) == []  # the last tick before the outage
+
+    caught_up = await open_round(team, clock, FRIDAY + back)
+    later = await open_round(team, clock, FRIDAY + back + timedelta(minutes=5))
+
+    if asked:
+        assert sorted(s.where for s in caught_up) == sorted(f"DM @{n}" for n in EIGHT)
+        assert all("👋 How was your week?" in s.text for s in caught_up)
+        assert all("Answers close Monday 23 Nov at 15:00" in s.text for s in caught_up)
+        assert later == []
+    else:
+        assert caught_up == [] and later == []
+        async with team.core.ctx.db.transaction() as conn:
+            assert await repo.round_for(conn, "Support", "2026-W47") is None
+        next_week = await open_round(team, clock, FRIDAY + timedelta(weeks=1))  # the schedule itself goes on
+        assert sorted(s.where for s in next_week) == sorted(f"DM @{n}" for n in EIGHT)
+        assert all("Answers close Monday 30 Nov at 15:00" in s.text for s in next_week)

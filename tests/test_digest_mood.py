@@ -18,10 +18,10 @@ W47 = Week(2026, 47)
 FRIDAY = datetime(2026, 11, 20, 15, tzinfo=UTC)
 
 
-async def a_round(db: Database, moods: list[int], asked: int, vents: tuple[str, ...] = ()) -> None:
-    """Support's closed 2026-W47 round: `asked` people invited, the first ones answering `moods`."""
+async def a_round(db: Database, moods: list[int], asked: int, vents: tuple[str, ...] = (), week: Week = W47) -> None:
+    """Support's closed round (2026-W47 unless told): `asked` people invited, the first ones answering `moods`."""
     async with db.transaction() as conn:
-        found = await checkins.ensure_round(conn, "Support", W47.label, FRIDAY.replace(day=23))
+        found = await checkins.ensure_round(conn, "Support", week.label, datetime.combine(week.day(7), FRIDAY.timetz()))
         for n in range(asked):
             pid = await upsert_person(conn, Person("console", "local", f"p{n}", f"p{n}"), FRIDAY)
             await checkins.add_invite(conn, found.id, pid, FRIDAY)
@@ -53,3 +53,12 @@ async def test_enough_answers_show_the_hand_computed_figures_and_withhold_vents(
     assert "Answers 1→5: 0 · 0 · 2 · 2 · 2" in text
     assert "Vents withheld — comments need at least 10 answers" in text
     assert "the new tool is slow" not in text
+
+
+async def test_the_trend_shows_the_last_six_rounds_oldest_first(core, db: Database) -> None:  # type: ignore[no-untyped-def]
+    """Six weeks is what the digest promises; older rounds drop off the front, never out of order."""
+    for i in range(8):  # W40 … W47, averaging 1.0, 1.4, … 3.8 (five moods summing to 5 + 2i)
+        await a_round(db, [1 + (2 * i + n) // 5 for n in range(5)], asked=5, week=W47.before(7 - i))
+    text = await digest_text(core)
+    assert "Six weeks: W42 1.8 · W43 2.2 · W44 2.6 · W45 3.0 · W46 3.4 · W47 3.8" in text
+    assert "W40" not in text and "W41" not in text

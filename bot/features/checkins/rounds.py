@@ -85,7 +85,8 @@ class Rounds(CheckinService):
         async with self.ctx.db.transaction() as conn:
             pid = await upsert_person(conn, person, now)
             found = await repo.ensure_round(conn, team, week, first_close(self.settings, week, ask_at))
-            if not found.is_open(now) or not await repo.add_invite(conn, found.id, pid, ask_at):
+            # asked now, not at the missed slot time: a catch-up after downtime must not bring its reminder along
+            if not found.is_open(now) or not await repo.add_invite(conn, found.id, pid, now):
                 return
             await repo.keep_open_until(conn, found.id, closes)
             dm = Direct(person, question(self.settings, found.id, when(closes, slot)))
