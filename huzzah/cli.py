@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings, database_url, load_settings
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="huzzah",
         description="Kudos, anonymous check-ins, micro-polls and a weekly digest for support teams.",
@@ -21,10 +21,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="path to app.yaml (default: $HUZZAH_CONFIG or ./app.yaml)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    demo = commands.add_parser("demo", help="watch a simulated team use Huzzah for a week (SQLite, no workspace)")
+    demo = commands.add_parser("demo", help="watch a simulated team's week with Huzzah (no workspace)")
     demo.add_argument("--db", help="SQLite file to use (default: a fresh one in a temporary folder)")
 
-    chat = commands.add_parser("chat", help="talk to Huzzah in this terminal as anyone in a pretend team")
+    chat = commands.add_parser("chat", help="talk to Huzzah here as anyone in a pretend team")
     chat.add_argument("--as", dest="who", default="alice", help="who you are to start with (default: alice)")
 
     serve = commands.add_parser("serve", help="run the bot's web server for Slack and Teams")
@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--socket-mode", action="store_true",
                        help="receive Slack over Socket Mode (needs SLACK_APP_TOKEN; no public URL needed)")
 
-    digest = commands.add_parser("digest", help="preview a team's weekly digest here, or post it now (once)")
+    digest = commands.add_parser("digest", help="preview a team's weekly digest, or post it now (once)")
     digest.add_argument("--team", help="one team from app.yaml (default: every team)")
     digest.add_argument("--week", help="ISO week such as 2026-W47 (default: the week just ended)")
     digest_mode = digest.add_mutually_exclusive_group()
@@ -44,9 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--chart-dir", default=".", help="folder for the chart PNG (default: the current folder)")
     digest.set_defaults(post=False)
 
-    commands.add_parser("scheduler", help="run check-ins, poll deadlines and digests without a web server")
+    commands.add_parser("scheduler", help="run the scheduled work on its own (no web server)")
 
-    package = commands.add_parser("teams-package", help="write the Microsoft Teams app zip to upload in Teams admin")
+    package = commands.add_parser("teams-package", help="write the Teams app zip to upload in Teams admin")
     package.add_argument("--app-id", default=os.environ.get("MICROSOFT_APP_ID", ""),
                          help="your Azure bot's Microsoft App ID (default: $MICROSOFT_APP_ID)")
     package.add_argument("--website", help="https:// page about Huzzah at your company, shown in Teams")
@@ -152,7 +152,7 @@ async def _serve(settings: Settings, host: str, port: int, socket_mode: bool) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     # The demo and the chat print a transcript: only errors belong beside it. The server logs its work.
     quiet = args.command in ("demo", "chat")
     logging.basicConfig(level=logging.ERROR if quiet else logging.INFO,

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from adapters.console.session import ConsoleSession, Directory
 from bot.grammar import HELP
-from storage.tables.kudos import kudos, kudos_recipients, kudos_values
+from storage.tables.kudos import kudos, kudos_cogivers, kudos_recipients, kudos_values
 
 
 async def count(console: ConsoleSession, table) -> int:  # type: ignore[no-untyped-def]
@@ -121,6 +121,18 @@ async def test_me_too_adds_a_co_giver_and_updates_the_post(console: ConsoleSessi
     assert "joined the thanks" in where(shown, "only @carol")[0]
     edited = [s.text for s in shown if s.where.startswith("(edited)")]
     assert edited and "from @alice with @carol" in edited[-1]
+
+
+async def test_me_too_spends_the_co_givers_own_allowance(console: ConsoleSession) -> None:
+    await console.say("carol", "@erin @frank @grace @heidi thanks for the fire drill")
+    await console.say("alice", "@bob @dave thanks for the weekend cover")
+
+    refused = where(await console.press("carol", "Me too"), "only @carol")[0]
+    assert "You have 1 of your 5 daily thank-yous left and this needs 2" in refused
+    assert await count(console, kudos_cogivers) == 0
+
+    await console.press("erin", "Me too")
+    assert "You have 2 thank-yous left today" in where(await console.say("erin", "@frank thanks"), "only @erin")[0]
 
 
 async def test_me_too_is_refused_for_the_recipient_and_the_giver(console: ConsoleSession) -> None:

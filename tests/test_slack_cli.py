@@ -30,6 +30,13 @@ def test_serve_without_the_signing_secret_names_it_and_exits_2(tmp_path) -> None
     assert not (tmp_path / "huzzah.db").exists()  # it stopped before touching anything
 
 
+def test_a_signing_secret_without_the_bot_token_names_the_token(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    done = serve(tmp_path, {"SLACK_SIGNING_SECRET": "s"})
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SLACK_BOT_TOKEN" in lines[0] and "Traceback" not in done.stderr
+
+
 def test_socket_mode_without_an_app_token_names_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
     done = serve(tmp_path, {"SLACK_BOT_TOKEN": "xoxb-1"}, "--socket-mode")
     assert done.returncode == 2 and "SLACK_APP_TOKEN" in done.stderr and "Traceback" not in done.stderr

@@ -94,8 +94,9 @@ async def test_429_with_retry_after_is_waited_out_and_delivered_once(slack: Slac
     slack.api.script("chat.postMessage", status=429, headers={"Retry-After": "1"})
     await slack.command("<@UBOB> thanks for the save #ownership")
     await slack.settle()
-    posts = slack.api.posts_in("CKUDOS")
+    posts = [c for c in slack.api.calls if c.method == "chat.postMessage" and c.params["channel"] == "CKUDOS"]
     assert len(posts) == 2  # the refused attempt and the one that landed
+    assert posts[1].at - posts[0].at >= 1.0, "Retry-After: 1 was waited out"
     assert len([m for m in slack.api.messages if m["channel"] == "CKUDOS"]) == 1
     async with slack.core.ctx.db.transaction() as conn:
         statuses = (await conn.execute(select(outbox.c.status))).scalars().all()

@@ -31,6 +31,12 @@ def slack_config(environ: Mapping[str, str] | None = None, *, socket_mode: bool 
     if not token:
         if socket_mode:
             raise ConfigError("--socket-mode needs SLACK_BOT_TOKEN (the xoxb- Bot User OAuth Token) to be set")
+        others = [name for name in ("SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN") if env.get(name, "").strip()]
+        if others:
+            raise ConfigError(
+                f"{others[0]} is set but SLACK_BOT_TOKEN is not — set it to the Bot User OAuth Token (xoxb-…) from "
+                "your Slack app's OAuth & Permissions page, or unset the other SLACK_ variables to run without Slack"
+            )
         return None
     secret = env.get("SLACK_SIGNING_SECRET", "").strip()
     app_token = env.get("SLACK_APP_TOKEN", "").strip()

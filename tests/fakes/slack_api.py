@@ -10,7 +10,7 @@ Use it through `tests/slack_support.py` (the `slack` fixture wires it to the who
     await api.close()
 
 What it does:
-- Records every call as `Call(method, params, headers)`; `params` merges the query string, the form body
+- Records every call as `Call(method, params, headers, at)`; `params` merges the query string, the form body
   and the JSON body, with JSON-encoded form fields (`blocks`, `view`, `files`…) parsed back.
 - Answers the methods Huzzah uses with the shapes Slack documents (auth.test, chat.postMessage / update /
   postEphemeral / getPermalink, conversations.open / members / list / info, users.info, views.open /
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,8 @@ class Call:
     method: str
     params: dict[str, Any]
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+    """When it arrived: a retry's wait can be checked against the Retry-After it was given."""
 
 
 @dataclass
