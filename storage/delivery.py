@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
 from bot.incoming import MessageRef
+from bot.limits import DEDUPE_HOURS
 from storage.db import Database, insert_for
 from storage.tables.delivery import once_keys, outbox, tracked_messages
 from storage.types import UTCDateTime
@@ -33,7 +34,8 @@ async def forget_once_keys_before(conn: AsyncConnection, cutoff: datetime, prefi
     return result.rowcount
 
 
-def forgetting(db: Database, clock: Clock, prefix: str, keep: timedelta) -> Callable[[], Awaitable[None]]:
+def forgetting(db: Database, clock: Clock, prefix: str,
+               keep: timedelta = timedelta(hours=DEDUPE_HOURS)) -> Callable[[], Awaitable[None]]:
     """A ticker dropping claims under `prefix` older than `keep`: a platform's delivery ids only matter while
     it may still deliver the same thing again."""
 

@@ -15,7 +15,6 @@ import logging
 import re
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -32,7 +31,6 @@ from adapters.slack.messenger import SlackMessenger
 from adapters.slack.render import PLATFORM, action_name, form_values, home_view, message_payload, modal, result_view
 from bot.app import SORRY, Huzzah
 from bot.incoming import MessageRef, Pressed, Reacted, Said, Shortcut, Submitted
-from bot.limits import DEDUPE_HOURS
 from bot.messages import Message
 from bot.outgoing import Response
 from bot.people import Channel, Person
@@ -81,8 +79,7 @@ class SlackAdapter:
         self.directory = Directory(self.client)
         self.messenger = SlackMessenger(self.client, self.directory)
         core.outbox.attach(self.messenger)
-        self.forget_old_deliveries = forgetting(core.ctx.db, core.ctx.clock, DEDUPE_PREFIX,
-                                                timedelta(hours=DEDUPE_HOURS))
+        self.forget_old_deliveries = forgetting(core.ctx.db, core.ctx.clock, DEDUPE_PREFIX)
         core.tickers.append(self.forget_old_deliveries)
         self.busy = 0
         """Listeners still working after their ack (tests wait for 0; shutdown could too)."""

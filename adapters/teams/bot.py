@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from datetime import timedelta
 
 from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import Activity
@@ -17,7 +16,6 @@ from adapters.teams.translate import PERSONAL, incoming_of, person, tenant_of
 from bot.app import Huzzah
 from bot.features.help import help_message
 from bot.incoming import Said
-from bot.limits import DEDUPE_HOURS
 from bot.outgoing import Response
 from bot.people import Person
 from bot.ports import DeliveryError
@@ -40,9 +38,7 @@ class TeamsBot(Bot):
         self.core = core
         self.messenger = messenger
         self._answering: set[asyncio.Task[None]] = set()
-        self.forget_old_deliveries = forgetting(core.ctx.db, core.ctx.clock, SEEN_PREFIX,
-                                                timedelta(hours=DEDUPE_HOURS))
-        core.tickers.append(self.forget_old_deliveries)
+        core.tickers.append(forgetting(core.ctx.db, core.ctx.clock, SEEN_PREFIX))
 
     async def settle(self) -> None:
         """Wait until every answer still on its way has been delivered (or given up on)."""
