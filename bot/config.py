@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.limits import MIN_GROUP_FLOOR
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./huzzah.db"
-PLATFORMS = ("slack", "teams", "console")
+PLATFORMS = ("slack", "msteams", "console")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -38,8 +38,19 @@ class Where:
     ref: str
 
 
+RENAMED_PLATFORMS = {"teams": "msteams"}
+"""Platform prefixes an older app.yaml may still use: refused with the new spelling, never guessed."""
+
+
+def _check_platform(platform: str, example: str) -> None:
+    if platform in RENAMED_PLATFORMS:
+        new = RENAMED_PLATFORMS[platform]
+        raise ValueError(f"Microsoft Teams is now written {new}: — change {platform}:{example} to {new}:{example}")
+
+
 def parse_where(raw: str) -> Where:
     platform, sep, ref = raw.partition(":")
+    _check_platform(platform, ref.strip() or "…")
     if not sep or platform not in PLATFORMS or not ref.strip():
         raise ValueError(f"write channels as platform:channel with platform one of {', '.join(PLATFORMS)}")
     return Where(platform, ref.strip())
@@ -153,6 +164,7 @@ class DigestSettings(_Strict):
     def _people(cls, value: list[str]) -> list[str]:
         for raw in value:
             platform, sep, user = raw.partition(":")
+            _check_platform(platform, user.strip() or "…")
             if not sep or platform not in PLATFORMS or not user.strip().lstrip("@"):
                 raise ValueError(f"write managers as platform:user id with platform one of {', '.join(PLATFORMS)}")
         return value

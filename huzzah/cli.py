@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("scheduler", help="run the scheduled work on its own (no web server)")
 
-    package = commands.add_parser("teams-package", help="write the Teams app zip to upload in Teams admin")
+    package = commands.add_parser("msteams-package", aliases=["teams-package"], help="write the Teams app zip to upload in Teams admin")
     package.add_argument("--app-id", default=os.environ.get("MICROSOFT_APP_ID", ""),
                          help="your Azure bot's Microsoft App ID (default: $MICROSOFT_APP_ID)")
     package.add_argument("--website", help="https:// page about Huzzah at your company, shown in Teams")
@@ -93,8 +93,8 @@ async def _chat(settings: Settings, who: str) -> int:
         return await chat(session, who)
 
 
-def _teams_package(args: argparse.Namespace) -> int:
-    from adapters.teams.package import PackageError, PackageInfo, write_package
+def _msteams_package(args: argparse.Namespace) -> int:
+    from adapters.msteams.package import PackageError, PackageInfo, write_package
 
     info = PackageInfo(app_id=args.app_id.strip(), website=args.website or "", privacy_url=args.privacy_url,
                        terms_url=args.terms_url, developer=args.developer, name=args.name, version=args.version)
@@ -171,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
                 return asyncio.run(_digest(settings, args))
             case "scheduler":
                 return asyncio.run(_scheduler(settings))
-            case "teams-package":
-                return _teams_package(args)
+            case "msteams-package" | "teams-package":
+                return _msteams_package(args)
             case "privacy":
                 from huzzah.privacy import show
 

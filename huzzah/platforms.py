@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adapters.msteams.auth import MsTeamsConfig
+from adapters.msteams.hosting import MsTeams, build_msteams
 from adapters.slack.app import SlackAdapter
 from adapters.slack.config import SlackConfig, slack_config
 from adapters.slack.roster import SlackRoster
-from adapters.teams.auth import TeamsConfig
-from adapters.teams.hosting import Teams, build_teams
 from bot.app import Huzzah
 
 
@@ -20,12 +20,12 @@ from bot.app import Huzzah
 class PlatformSettings:
     slack: SlackConfig | None
     """None when SLACK_BOT_TOKEN is not set: Slack is off."""
-    teams: TeamsConfig
+    teams: MsTeamsConfig
 
     @classmethod
     def from_env(cls, *, socket_mode: bool = False, receiving: bool = True) -> PlatformSettings:
         """Raises ConfigError, naming the variable to set, before anything has started."""
-        teams = TeamsConfig.from_env()
+        teams = MsTeamsConfig.from_env()
         teams.check()
         return cls(slack_config(socket_mode=socket_mode, receiving=receiving), teams)
 
@@ -33,7 +33,7 @@ class PlatformSettings:
 @dataclass(frozen=True)
 class Platforms:
     slack: SlackAdapter | None
-    teams: Teams
+    teams: MsTeams
 
 
 def connect(core: Huzzah, settings: PlatformSettings) -> Platforms:
@@ -41,4 +41,4 @@ def connect(core: Huzzah, settings: PlatformSettings) -> Platforms:
     slack = SlackAdapter(core, settings.slack) if settings.slack else None
     if slack is not None:
         core.rosters[SlackRoster.platform] = SlackRoster(slack.client, slack.directory)
-    return Platforms(slack, build_teams(core, settings.teams))
+    return Platforms(slack, build_msteams(core, settings.teams))

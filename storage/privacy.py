@@ -81,8 +81,8 @@ def _mentions(value: Any, person: Person, person_id: int) -> bool:
 
 
 def _teams_conversations(person: Person) -> tuple[Table, Any] | None:
-    table = metadata.tables.get("teams_conversations")
-    if table is None or person.platform != "teams":
+    table = metadata.tables.get("msteams_conversations")
+    if table is None or person.platform != "msteams":
         return None
     return table, table.c.user_id == person.user_id
 

@@ -21,6 +21,11 @@ def new_secret() -> bytes:
     return secrets.token_bytes(SECRET_BYTES)
 
 
+BALLOT_PLATFORM_NAMES = {"msteams": "teams"}
+"""Ballots cast before Microsoft Teams was renamed `msteams` keep matching their voters."""
+
+
 def ballot_key(secret: bytes, voter: Person) -> str:
-    account = "\x1f".join(voter.key).encode("utf-8")
+    platform, *account_parts = voter.key
+    account = "\x1f".join((BALLOT_PLATFORM_NAMES.get(platform, platform), *account_parts)).encode("utf-8")
     return hmac.new(secret, account, hashlib.sha256).hexdigest()

@@ -17,7 +17,7 @@ from botbuilder.schema import Activity, ChannelAccount
 from bot.incoming import Incoming, MessageRef, Part, Pressed, Said, Submitted
 from bot.people import Channel, Person
 
-PLATFORM = "teams"
+PLATFORM = "msteams"
 PERSONAL = "personal"
 DATA_KEY = "huzzah"
 """Marks Action.Submit data written by our card renderer: its value says which kind of action it is."""

@@ -9,28 +9,28 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import func, inspect, select
 
-from adapters.teams.auth import NO_AUTH_WARNING, TeamsConfig
-from adapters.teams.hosting import build_teams
+from adapters.msteams.auth import NO_AUTH_WARNING, MsTeamsConfig
+from adapters.msteams.hosting import build_msteams
 from bot.app import Huzzah
 from bot.config import ConfigError
 from storage.schema import metadata
-from tests.teams_support import (
+from tests.msteams_support import (
     APP_ID,
     BOT,
     CHANNEL_ID,
-    TeamsWorld,
+    MsTeamsWorld,
     channel_message,
     user,
     world_fixture,
 )
 
-secured_teams = world_fixture("secured_teams", app_id=APP_ID)
+secured_msteams = world_fixture("secured_msteams", app_id=APP_ID)
 
 ALICE, BOB = user("Alice"), user("Bob")
 KUDOS = "<at>Huzzah</at> <at>Bob</at> thanks for the save #ownership"
 
 
-async def nothing_stored(world: TeamsWorld) -> bool:
+async def nothing_stored(world: MsTeamsWorld) -> bool:
     async with world.core.ctx.db.transaction() as conn:
         present = set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
         for table in metadata.sorted_tables:
@@ -39,21 +39,21 @@ async def nothing_stored(world: TeamsWorld) -> bool:
     return not world.connector.sent and not world.connector.created
 
 
-def kudos_activity(world: TeamsWorld) -> dict:  # type: ignore[type-arg]
+def kudos_activity(world: MsTeamsWorld) -> dict:  # type: ignore[type-arg]
     return channel_message(world.service_url, ALICE, KUDOS, [BOT, BOB])
 
 
-async def test_no_token_is_refused(secured_teams: TeamsWorld) -> None:
-    assert await secured_teams.send(kudos_activity(secured_teams)) == 401
-    assert await nothing_stored(secured_teams)
+async def test_no_token_is_refused(secured_msteams: MsTeamsWorld) -> None:
+    assert await secured_msteams.send(kudos_activity(secured_msteams)) == 401
+    assert await nothing_stored(secured_msteams)
 
 
 @pytest.mark.parametrize("forge", ["other key", "other issuer", "other app", "other service url", "expired",
                                    "not a jwt", "alg none"])
-async def test_forged_tokens_are_refused(secured_teams: TeamsWorld, forge: str) -> None:
-    issuer = secured_teams.connector.issuer
+async def test_forged_tokens_are_refused(secured_msteams: MsTeamsWorld, forge: str) -> None:
+    issuer = secured_msteams.connector.issuer
     assert issuer
-    url = secured_teams.service_url
+    url = secured_msteams.service_url
     token = {
         "other key": lambda: issuer.token(APP_ID, url, key=rsa.generate_private_key(public_exponent=65537,
                                                                                      key_size=2048)),
@@ -65,42 +65,42 @@ async def test_forged_tokens_are_refused(secured_teams: TeamsWorld, forge: str) 
         "alg none": lambda: "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJpc3MiOiJ4In0.",
     }[forge]()
 
-    assert await secured_teams.send(kudos_activity(secured_teams), token=token) == 401
-    assert await nothing_stored(secured_teams)
+    assert await secured_msteams.send(kudos_activity(secured_msteams), token=token) == 401
+    assert await nothing_stored(secured_msteams)
 
 
-async def test_a_valid_token_gets_in_and_replies_are_authenticated(secured_teams: TeamsWorld) -> None:
-    issuer = secured_teams.connector.issuer
+async def test_a_valid_token_gets_in_and_replies_are_authenticated(secured_msteams: MsTeamsWorld) -> None:
+    issuer = secured_msteams.connector.issuer
     assert issuer
-    token = issuer.token(APP_ID, secured_teams.service_url)
+    token = issuer.token(APP_ID, secured_msteams.service_url)
 
-    assert await secured_teams.send(kudos_activity(secured_teams), token=token) in (200, 201)
-    [post] = secured_teams.connector.to(CHANNEL_ID)
+    assert await secured_msteams.send(kudos_activity(secured_msteams), token=token) in (200, 201)
+    [post] = secured_msteams.connector.to(CHANNEL_ID)
     assert "<at>Bob</at>" in post.words
-    assert len(secured_teams.connector.sent) >= 3
-    assert all(s.authorization.startswith("Bearer ey") for s in secured_teams.connector.sent)
-    assert secured_teams.credentials and secured_teams.credentials.made == 1, "one token, reused for every call"
+    assert len(secured_msteams.connector.sent) >= 3
+    assert all(s.authorization.startswith("Bearer ey") for s in secured_msteams.connector.sent)
+    assert secured_msteams.credentials and secured_msteams.credentials.made == 1, "one token, reused for every call"
 
 
-async def test_bad_bodies_are_refused_without_a_stack_trace(secured_teams: TeamsWorld) -> None:
-    async with secured_teams.http.post(f"{secured_teams.url}/api/messages", data="{nope",
+async def test_bad_bodies_are_refused_without_a_stack_trace(secured_msteams: MsTeamsWorld) -> None:
+    async with secured_msteams.http.post(f"{secured_msteams.url}/api/messages", data="{nope",
                                        headers={"Content-Type": "application/json"}) as response:
         assert response.status == 400
-    async with secured_teams.http.post(f"{secured_teams.url}/api/messages", data="hello") as response:
+    async with secured_msteams.http.post(f"{secured_msteams.url}/api/messages", data="hello") as response:
         assert response.status == 415
-    assert await nothing_stored(secured_teams)
+    assert await nothing_stored(secured_msteams)
 
 
 async def test_the_server_warns_loudly_when_authentication_is_off(core: Huzzah, caplog) -> None:  # type: ignore[no-untyped-def]
     from aiohttp import web
 
     with caplog.at_level(logging.WARNING):
-        build_teams(core, TeamsConfig()).mount(web.Application())
+        build_msteams(core, MsTeamsConfig()).mount(web.Application())
     assert NO_AUTH_WARNING in caplog.text
 
     caplog.clear()
     with caplog.at_level(logging.WARNING):
-        build_teams(core, TeamsConfig(app_id=APP_ID, app_password="x")).mount(web.Application())
+        build_msteams(core, MsTeamsConfig(app_id=APP_ID, app_password="x")).mount(web.Application())
     assert "NOT authenticated" not in caplog.text
 
 
@@ -114,15 +114,15 @@ async def test_the_server_warns_loudly_when_authentication_is_off(core: Huzzah, 
 ])
 def test_incomplete_settings_stop_the_server_with_one_line(env: dict[str, str], says: str) -> None:
     with pytest.raises(ConfigError, match=says):
-        TeamsConfig.from_env(env).check()
+        MsTeamsConfig.from_env(env).check()
 
 
 def test_settings_come_from_the_environment() -> None:
-    config = TeamsConfig.from_env({"MICROSOFT_APP_ID": " abc ", "MICROSOFT_APP_PASSWORD": "pw",
+    config = MsTeamsConfig.from_env({"MICROSOFT_APP_ID": " abc ", "MICROSOFT_APP_PASSWORD": "pw",
                                    "MICROSOFT_APP_TYPE": "SingleTenant", "MICROSOFT_APP_TENANT_ID": "t1"})
     assert (config.app_id, config.app_password, config.app_type, config.tenant_id) == (
         "abc", "pw", "SingleTenant", "t1")
-    assert config.authenticated and not TeamsConfig.from_env({}).authenticated
+    assert config.authenticated and not MsTeamsConfig.from_env({}).authenticated
 
 
 async def test_teams_is_served_by_huzzahs_own_web_app(core: Huzzah) -> None:
@@ -130,8 +130,8 @@ async def test_teams_is_served_by_huzzahs_own_web_app(core: Huzzah) -> None:
 
     from huzzah.server import build_web_app, listening
 
-    teams = build_teams(core, TeamsConfig(app_id=APP_ID, app_password="x"))
-    app = build_web_app(core, [teams.mount])
+    msteams = build_msteams(core, MsTeamsConfig(app_id=APP_ID, app_password="x"))
+    app = build_web_app(core, [msteams.mount])
     async with listening(app, "127.0.0.1", 0) as port, aiohttp.ClientSession() as http:
         async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
             assert health.status == 200

@@ -51,4 +51,4 @@ def test_missing_or_wrong_settings_say_what_to_pass(args: list[str], says: str, 
     monkeypatch.chdir(tmp_path)
     assert main(["teams-package", *args]) == 2
     assert says in capsys.readouterr().err
-    assert not (tmp_path / "huzzah-teams.zip").exists()
+    assert not (tmp_path / "huzzah-msteams.zip").exists()

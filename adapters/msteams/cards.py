@@ -18,8 +18,8 @@ from typing import Any
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 from PIL import Image as PILImage
 
-from adapters.teams.limits import CARD_MAX_BYTES
-from adapters.teams.translate import CHOOSE, DATA_KEY, FIELD_PREFIX, FORM, PRESS
+from adapters.msteams.limits import CARD_MAX_BYTES
+from adapters.msteams.translate import CHOOSE, DATA_KEY, FIELD_PREFIX, FORM, PRESS
 from bot.forms import Checkboxes, Form, Note, Select, TextInput
 from bot.messages import (
     Buttons,
@@ -73,7 +73,7 @@ def _inline(part: Inline, mentions: _Mentions) -> str:
     if isinstance(part, str):
         return escape(part)
     if isinstance(part, Person):
-        return mentions.tag(part) if part.platform == "teams" else escape(part.label)
+        return mentions.tag(part) if part.platform == "msteams" else escape(part.label)
     if isinstance(part, Strong):
         core = part.text.strip()
         if not core:

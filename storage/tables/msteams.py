@@ -9,8 +9,8 @@ from sqlalchemy import JSON, Column, Index, String, Table, Text
 from storage.schema import metadata
 from storage.types import UTCDateTime
 
-teams_conversations = Table(
-    "teams_conversations",
+msteams_conversations = Table(
+    "msteams_conversations",
     metadata,
     Column("id", String(256), primary_key=True),
     Column("tenant_id", String(64), nullable=False),
@@ -19,5 +19,5 @@ teams_conversations = Table(
     Column("service_url", Text, nullable=False),
     Column("reference", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
-    Index("ix_teams_conversations_tenant_kind_user", "tenant_id", "kind", "user_id"),
+    Index("ix_msteams_conversations_tenant_kind_user", "tenant_id", "kind", "user_id"),
 )

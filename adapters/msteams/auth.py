@@ -35,7 +35,7 @@ from botframework.connector.auth import (
 from botframework.connector.skills import BotFrameworkClient
 from msrest.authentication import Authentication
 
-from adapters.teams.limits import AUTH_TIMEOUT_SECONDS
+from adapters.msteams.limits import AUTH_TIMEOUT_SECONDS
 from bot.config import ConfigError
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class Endpoints:
 
 
 @dataclass(frozen=True)
-class TeamsConfig:
+class MsTeamsConfig:
     app_id: str = ""
     app_password: str = ""
     app_type: str = "MultiTenant"
@@ -67,7 +67,7 @@ class TeamsConfig:
     endpoints: Endpoints | None = None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> TeamsConfig:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> MsTeamsConfig:
         env = os.environ if env is None else env
         return cls(
             app_id=env.get("MICROSOFT_APP_ID", "").strip(),
@@ -186,7 +186,7 @@ class ReusedCredentials(ServiceClientCredentialsFactory):
 
 
 def authentication(
-    config: TeamsConfig, credentials: ServiceClientCredentialsFactory | None = None
+    config: MsTeamsConfig, credentials: ServiceClientCredentialsFactory | None = None
 ) -> GuardedAuthentication:
     """The Bot Framework authentication for these settings; `credentials` replaces how outbound tokens are got."""
     config.check()

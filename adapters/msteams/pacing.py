@@ -12,7 +12,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
-from adapters.teams.limits import PER_CONVERSATION, PER_TENANT
+from adapters.msteams.limits import PER_CONVERSATION, PER_TENANT
 
 Sleep = Callable[[float], Awaitable[None]]
 

@@ -9,10 +9,10 @@ import logging
 from botbuilder.core import Bot, TurnContext
 from botbuilder.schema import Activity
 
-from adapters.teams.cards import form_activity
-from adapters.teams.messenger import TeamsMessenger
-from adapters.teams.references import remember
-from adapters.teams.translate import PERSONAL, incoming_of, person, tenant_of
+from adapters.msteams.cards import form_activity
+from adapters.msteams.messenger import MsTeamsMessenger
+from adapters.msteams.references import remember
+from adapters.msteams.translate import PERSONAL, incoming_of, person, tenant_of
 from bot.app import Huzzah
 from bot.features.help import help_message
 from bot.incoming import Said
@@ -23,10 +23,10 @@ from bot.safe_log import log_failure
 from storage.delivery import claim_once, forgetting
 
 log = logging.getLogger(__name__)
-SEEN_PREFIX = "teams:message:"
+SEEN_PREFIX = "msteams:message:"
 
 
-class TeamsBot(Bot):
+class MsTeamsBot(Bot):
     """Answers go to the sender's personal chat — Teams has no private replies inside a channel, and an
     answer such as "your vote is counted" must never be seen by the rest of the channel.
 
@@ -34,7 +34,7 @@ class TeamsBot(Bot):
     meets throttling may be retried for longer than that.
     """
 
-    def __init__(self, core: Huzzah, messenger: TeamsMessenger) -> None:
+    def __init__(self, core: Huzzah, messenger: MsTeamsMessenger) -> None:
         self.core = core
         self.messenger = messenger
         self._answering: set[asyncio.Task[None]] = set()

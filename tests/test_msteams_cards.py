@@ -11,9 +11,9 @@ import matplotlib.pyplot as plt
 from botbuilder.schema import Activity
 from PIL import Image as PILImage
 
-from adapters.teams.cards import form_card, message_activity, message_card
-from adapters.teams.limits import CARD_MAX_BYTES
-from adapters.teams.translate import incoming_of
+from adapters.msteams.cards import form_card, message_activity, message_card
+from adapters.msteams.limits import CARD_MAX_BYTES
+from adapters.msteams.translate import incoming_of
 from bot.forms import Checkboxes, Form, Note, Select, TextInput
 from bot.incoming import Pressed, Said, Submitted
 from bot.messages import (
@@ -30,9 +30,9 @@ from bot.messages import (
     text,
 )
 from bot.people import Person
-from tests.teams_support import BOT, CHANNEL_ID, TENANT, card_submit, channel_message, personal_message, user
+from tests.msteams_support import BOT, CHANNEL_ID, TENANT, card_submit, channel_message, personal_message, user
 
-BOB = Person("teams", TENANT, "29:1bob", "Bob")
+BOB = Person("msteams", TENANT, "29:1bob", "Bob")
 SERVICE = "https://smba.trafficmanager.net/emea/"
 
 

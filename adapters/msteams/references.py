@@ -12,17 +12,17 @@ from datetime import datetime
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
-from adapters.teams.translate import PERSONAL, base_conversation_id, tenant_of
+from adapters.msteams.translate import PERSONAL, base_conversation_id, tenant_of
 from storage.db import Database
-from storage.teams import TeamsConversation, save_conversation
+from storage.msteams import MsTeamsConversation, save_conversation
 
 SAVED_FROM = frozenset({"message", "conversationUpdate", "installationUpdate"})
 
 
-def conversation_of(reference: ConversationReference, tenant: str) -> TeamsConversation:
+def conversation_of(reference: ConversationReference, tenant: str) -> MsTeamsConversation:
     kind = reference.conversation.conversation_type or PERSONAL
     user_id = reference.user.id if kind == PERSONAL and reference.user else None
-    return TeamsConversation(
+    return MsTeamsConversation(
         id=reference.conversation.id, tenant_id=tenant, kind=kind, user_id=user_id,
         service_url=reference.service_url, reference=reference.serialize(),
     )
@@ -39,7 +39,7 @@ def reference_of(activity: Activity) -> ConversationReference:
     return reference
 
 
-def restore(conv: TeamsConversation, conversation_id: str | None = None) -> ConversationReference:
+def restore(conv: MsTeamsConversation, conversation_id: str | None = None) -> ConversationReference:
     """The stored reference, pointed at `conversation_id` (a thread of the channel) when given."""
     reference = ConversationReference().deserialize(conv.reference)
     reference.service_url = conv.service_url

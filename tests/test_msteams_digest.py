@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config import DigestSettings, Settings, TeamSettings
-from tests.teams_support import (
+from tests.msteams_support import (
     BOT,
     CHANNEL_ID,
-    TeamsWorld,
+    MsTeamsWorld,
     bot_added_to_team,
     channel_message,
     personal_conversation,
@@ -20,7 +20,7 @@ from tests.teams_support import (
     world_fixture,
 )
 
-teams = world_fixture("teams")
+msteams = world_fixture("msteams")
 ALICE, BOB, DANA = user("Alice"), user("Bob"), user("Dana")
 LEADS = "19:support-leads@thread.tacv2"
 
@@ -28,22 +28,22 @@ LEADS = "19:support-leads@thread.tacv2"
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={
-        "teams": [TeamSettings(name="Support", channels=[f"teams:{CHANNEL_ID}"])],
-        "digest": DigestSettings(channels=[f"teams:{LEADS}"], managers=[f"teams:{DANA['id']}"]),
+        "teams": [TeamSettings(name="Support", channels=[f"msteams:{CHANNEL_ID}"])],
+        "digest": DigestSettings(channels=[f"msteams:{LEADS}"], managers=[f"msteams:{DANA['id']}"]),
     })
 
 
-async def test_the_digest_card_is_posted_to_the_managers_conversation(teams: TeamsWorld) -> None:
-    await teams.send(bot_added_to_team(teams.service_url, ALICE))
+async def test_the_digest_card_is_posted_to_the_managers_conversation(msteams: MsTeamsWorld) -> None:
+    await msteams.send(bot_added_to_team(msteams.service_url, ALICE))
     for reason in ("thanks for the outage cover #ownership", "thanks for the macro fix #teamwork"):
-        await teams.send(channel_message(teams.service_url, ALICE, f"<at>Huzzah</at> <at>Bob</at> {reason}",
+        await msteams.send(channel_message(msteams.service_url, ALICE, f"<at>Huzzah</at> <at>Bob</at> {reason}",
                                          [BOT, BOB]))
 
-    teams.core.ctx.clock.set(datetime(2026, 11, 23, 9, 1, tzinfo=UTC))  # type: ignore[attr-defined]
-    await teams.core.tick()
-    await teams.core.outbox.drain()
+    msteams.core.ctx.clock.set(datetime(2026, 11, 23, 9, 1, tzinfo=UTC))  # type: ignore[attr-defined]
+    await msteams.core.tick()
+    await msteams.core.outbox.drain()
 
-    [digest] = teams.connector.to(LEADS)
+    [digest] = msteams.connector.to(LEADS)
     assert digest.card and "Support" in digest.words and "digest" in digest.words.casefold()
     assert "Kudos given: 2" in digest.words and "🌟 <at>Bob</at>, from <at>Alice</at>" in digest.words
     assert "Mood withheld" in digest.words and "Polls closed this week" in digest.words
@@ -53,9 +53,9 @@ async def test_the_digest_card_is_posted_to_the_managers_conversation(teams: Tea
     assert "Kudos per day" in chart["altText"]
     assert digest.card["fallbackText"] and "Kudos per day" in digest.card["fallbackText"]
 
-    [to_dana] = teams.connector.to(personal_conversation(DANA))
+    [to_dana] = msteams.connector.to(personal_conversation(DANA))
     assert to_dana.card == digest.card
 
-    await teams.core.tick()
-    await teams.core.outbox.drain()
-    assert len(teams.connector.to(LEADS)) == 1, "posted once per week, however often the scheduler ticks"
+    await msteams.core.tick()
+    await msteams.core.outbox.drain()
+    assert len(msteams.connector.to(LEADS)) == 1, "posted once per week, however often the scheduler ticks"

@@ -12,10 +12,10 @@ import pytest
 from bot.config import Settings, TeamSettings
 from tests.checkin_support import dump
 from tests.fakes.bot_connector import Sent
-from tests.teams_support import (
+from tests.msteams_support import (
     BOT,
     CHANNEL_ID,
-    TeamsWorld,
+    MsTeamsWorld,
     bot_added_to_team,
     card_submit,
     installed_personally,
@@ -25,7 +25,7 @@ from tests.teams_support import (
     world_fixture,
 )
 
-teams = world_fixture("teams")
+msteams = world_fixture("msteams")
 ALICE, BOB, CAROL = user("Alice"), user("Bob"), user("Carol")
 FRIDAY = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 PRESSED_AT = FRIDAY + timedelta(hours=1, minutes=7, seconds=13)
@@ -34,10 +34,10 @@ VENT = "The refund queue was brutal and nobody covered my lunch"
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"teams": [TeamSettings(name="Support", channels=[f"teams:{CHANNEL_ID}"])]})
+    return settings.model_copy(update={"teams": [TeamSettings(name="Support", channels=[f"msteams:{CHANNEL_ID}"])]})
 
 
-def questions(world: TeamsWorld, account: dict[str, str]) -> list[Sent]:
+def questions(world: MsTeamsWorld, account: dict[str, str]) -> list[Sent]:
     return [s for s in world.connector.to(personal_conversation(account)) if "How was your week?" in s.words]
 
 
@@ -50,7 +50,7 @@ def action_data(sent: Sent, title_starts: str) -> dict:  # type: ignore[type-arg
     raise AssertionError(f"no button {title_starts!r} on the card")
 
 
-async def open_round(world: TeamsWorld) -> None:
+async def open_round(world: MsTeamsWorld) -> None:
     await world.send(bot_added_to_team(world.service_url, ALICE))
     await world.send(installed_personally(world.service_url, ALICE))
     world.connector.members[CHANNEL_ID] = [roster_entry(p) for p in (ALICE, BOB, CAROL)] + [
@@ -60,39 +60,39 @@ async def open_round(world: TeamsWorld) -> None:
     await world.core.outbox.drain()
 
 
-async def test_a_round_reaches_three_members_proactively(teams: TeamsWorld) -> None:
-    await open_round(teams)
+async def test_a_round_reaches_three_members_proactively(msteams: MsTeamsWorld) -> None:
+    await open_round(msteams)
 
     for account in (ALICE, BOB, CAROL):
-        [question] = questions(teams, account)
+        [question] = questions(msteams, account)
         labels = [a["title"] for e in question.card["body"] for a in e.get("actions", [])]  # type: ignore[index]
         assert labels[:5] == ["😫 1", "🙁 2", "😐 3", "🙂 4", "😄 5"]
         assert "Anonymous by design" in question.words
-    created = sorted(c["members"][0]["id"] for c in teams.connector.created)
+    created = sorted(c["members"][0]["id"] for c in msteams.connector.created)
     assert created == sorted([BOB["id"], CAROL["id"]]), "Alice already had a personal chat; the others got one"
-    assert teams.connector.to(CHANNEL_ID) == []
+    assert msteams.connector.to(CHANNEL_ID) == []
 
-    await teams.core.tick()
-    await teams.core.outbox.drain()
-    assert all(len(questions(teams, a)) == 1 for a in (ALICE, BOB, CAROL)), "a later tick asks no one again"
+    await msteams.core.tick()
+    await msteams.core.outbox.drain()
+    assert all(len(questions(msteams, a)) == 1 for a in (ALICE, BOB, CAROL)), "a later tick asks no one again"
 
 
-async def test_a_mood_and_a_vent_from_the_card_are_stored_anonymously(teams: TeamsWorld, caplog) -> None:  # type: ignore[no-untyped-def]
-    await open_round(teams)
-    [question] = questions(teams, BOB)
-    teams.core.ctx.clock.set(PRESSED_AT)  # type: ignore[attr-defined]
+async def test_a_mood_and_a_vent_from_the_card_are_stored_anonymously(msteams: MsTeamsWorld, caplog) -> None:  # type: ignore[no-untyped-def]
+    await open_round(msteams)
+    [question] = questions(msteams, BOB)
+    msteams.core.ctx.clock.set(PRESSED_AT)  # type: ignore[attr-defined]
     caplog.set_level(logging.DEBUG)
 
-    await teams.send(card_submit(teams.service_url, BOB, personal_conversation(BOB), question.id,
+    await msteams.send(card_submit(msteams.service_url, BOB, personal_conversation(BOB), question.id,
                                  action_data(question, "🙂 4")))
-    answers = teams.connector.to(personal_conversation(BOB))[1:]
+    answers = msteams.connector.to(personal_conversation(BOB))[1:]
     assert "Thanks — recorded" in answers[0].words and "4" not in answers[0].words.replace("✅", "")
     form = answers[1]
     assert form.card and form.card["actions"][0]["title"] == "Send anonymously"
     typed = {**form.card["actions"][0]["data"], "field:text": VENT, "field:discard": ""}
-    await teams.send(card_submit(teams.service_url, BOB, personal_conversation(BOB), form.id, typed))
+    await msteams.send(card_submit(msteams.service_url, BOB, personal_conversation(BOB), form.id, typed))
 
-    tables = await dump(teams.core.ctx.db)
+    tables = await dump(msteams.core.ctx.db)
     assert [r["answers"] for r in tables["checkin_moods"] if r["mood"] == 4] == [1]
     assert [r["body"] for r in tables["checkin_vents"]] == [VENT]
     bob_row = next(r for r in tables["people"] if r["user_id"] == BOB["id"])

@@ -10,10 +10,10 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
-from adapters.teams.auth import NO_AUTH_WARNING, TeamsConfig, authentication
-from adapters.teams.bot import TeamsBot
-from adapters.teams.messenger import TeamsMessenger
-from adapters.teams.pacing import Pacer, Sleep
+from adapters.msteams.auth import NO_AUTH_WARNING, MsTeamsConfig, authentication
+from adapters.msteams.bot import MsTeamsBot
+from adapters.msteams.messenger import MsTeamsMessenger
+from adapters.msteams.pacing import Pacer, Sleep
 from bot.app import Huzzah
 
 log = logging.getLogger(__name__)
@@ -21,35 +21,35 @@ ROUTE = "/api/messages"
 
 
 @dataclass(frozen=True)
-class Teams:
-    config: TeamsConfig
+class MsTeams:
+    config: MsTeamsConfig
     adapter: CloudAdapter
-    bot: TeamsBot
-    messenger: TeamsMessenger
+    bot: MsTeamsBot
+    messenger: MsTeamsMessenger
 
     def mount(self, app: web.Application) -> None:
         """Serve Teams on `app`; says loudly when requests will not be authenticated."""
         if not self.config.authenticated:
             log.warning(NO_AUTH_WARNING)
-        app[TEAMS] = self
+        app[MSTEAMS] = self
         app.router.add_post(ROUTE, messages)
 
 
-TEAMS = web.AppKey("teams", Teams)
+MSTEAMS = web.AppKey("msteams", MsTeams)
 
 
-def build_teams(core: Huzzah, config: TeamsConfig, *, credentials: ServiceClientCredentialsFactory | None = None,
-                pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep) -> Teams:
+def build_msteams(core: Huzzah, config: MsTeamsConfig, *, credentials: ServiceClientCredentialsFactory | None = None,
+                pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep) -> MsTeams:
     """Wire botbuilder to the core: the adapter for requests, the messenger and roster for the outbox."""
     adapter = CloudAdapter(authentication(config, credentials))
-    messenger = TeamsMessenger(adapter, config, core.ctx.db, core.ctx.clock, pacer=pacer, sleep=sleep)
+    messenger = MsTeamsMessenger(adapter, config, core.ctx.db, core.ctx.clock, pacer=pacer, sleep=sleep)
     core.outbox.attach(messenger)
     core.rosters[messenger.platform] = messenger
-    return Teams(config, adapter, TeamsBot(core, messenger), messenger)
+    return MsTeams(config, adapter, MsTeamsBot(core, messenger), messenger)
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
-    teams = request.app[TEAMS]
+    teams = request.app[MSTEAMS]
     if "application/json" not in request.headers.get("Content-Type", ""):
         return web.json_response({"error": "send the activity as application/json"}, status=415)
     try:

@@ -14,9 +14,9 @@ import pytest
 from aiohttp import web
 from botframework.connector.auth import AppCredentials, ServiceClientCredentialsFactory
 
-from adapters.teams.auth import Endpoints, TeamsConfig
-from adapters.teams.hosting import Teams, build_teams
-from adapters.teams.pacing import Pacer
+from adapters.msteams.auth import Endpoints, MsTeamsConfig
+from adapters.msteams.hosting import MsTeams, build_msteams
+from adapters.msteams.pacing import Pacer
 from bot.app import Huzzah
 from tests.fakes.bot_connector import FakeBotConnector, Issuer
 
@@ -164,10 +164,10 @@ class IssuerCredentials(ServiceClientCredentialsFactory):
 
 
 @dataclass
-class TeamsWorld:
+class MsTeamsWorld:
     core: Huzzah
     connector: FakeBotConnector
-    teams: Teams
+    msteams: MsTeams
     url: str
     http: aiohttp.ClientSession
     time: FakeTime
@@ -184,12 +184,12 @@ class TeamsWorld:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         async with self.http.post(f"{self.url}/api/messages", json=activity, headers=headers) as response:
             status = response.status
-        await self.teams.bot.settle()
+        await self.msteams.bot.settle()
         await self.core.outbox.drain()
         return status
 
 
-async def start_world(core: Huzzah, *, app_id: str = "") -> TeamsWorld:
+async def start_world(core: Huzzah, *, app_id: str = "") -> MsTeamsWorld:
     connector = FakeBotConnector()
     await connector.start()
     assert connector.issuer
@@ -197,36 +197,36 @@ async def start_world(core: Huzzah, *, app_id: str = "") -> TeamsWorld:
         openid_metadata_url=connector.issuer.metadata_url, token_issuer=connector.issuer.name,
         login_url=f"{connector.url}/login", oauth_scope=APP_ID if app_id else "https://api.botframework.com",
     )
-    config = TeamsConfig(app_id=app_id, app_password="secret" if app_id else "", endpoints=endpoints)
+    config = MsTeamsConfig(app_id=app_id, app_password="secret" if app_id else "", endpoints=endpoints)
     time = FakeTime()
     app = web.Application()
     credentials = IssuerCredentials(connector.issuer, app_id) if app_id else None
-    teams = build_teams(core, config, credentials=credentials, pacer=Pacer(now=time.now, sleep=time.sleep),
+    msteams = build_msteams(core, config, credentials=credentials, pacer=Pacer(now=time.now, sleep=time.sleep),
                         sleep=time.sleep)
-    teams.mount(app)
+    msteams.mount(app)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return TeamsWorld(core, connector, teams, f"http://127.0.0.1:{port}", aiohttp.ClientSession(), time, runner,
+    return MsTeamsWorld(core, connector, msteams, f"http://127.0.0.1:{port}", aiohttp.ClientSession(), time, runner,
                       credentials)
 
 
-async def stop_world(world: TeamsWorld) -> None:
+async def stop_world(world: MsTeamsWorld) -> None:
     await world.http.close()
     await world.runner.cleanup()
     await world.connector.close()
 
 
 def world_fixture(name: str, *, app_id: str = "") -> Any:
-    """A fixture giving a running TeamsWorld (with authentication on when `app_id` is given).
+    """A fixture giving a running MsTeamsWorld (with authentication on when `app_id` is given).
 
-    Assign it in a test module under the same name: `teams = world_fixture("teams")`.
+    Assign it in a test module under the same name: `msteams = world_fixture("msteams")`.
     """
 
     @pytest.fixture(name=name)
-    async def world(core: Huzzah) -> AsyncIterator[TeamsWorld]:
+    async def world(core: Huzzah) -> AsyncIterator[MsTeamsWorld]:
         running = await start_world(core, app_id=app_id)
         yield running
         await stop_world(running)

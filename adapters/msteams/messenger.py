@@ -21,24 +21,24 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, ConversationReference
 from botframework.connector.aio import ConnectorClient
 
-from adapters.teams.auth import TeamsConfig
-from adapters.teams.cards import message_activity
-from adapters.teams.limits import (
+from adapters.msteams.auth import MsTeamsConfig
+from adapters.msteams.cards import message_activity
+from adapters.msteams.limits import (
     MEMBERS_PAGE,
     RETRY_ATTEMPTS,
     RETRY_BASE_SECONDS,
     RETRY_MAX_SECONDS,
     RETRY_STATUSES,
 )
-from adapters.teams.pacing import Pacer, Sleep
-from adapters.teams.references import conversation_of, restore
-from adapters.teams.translate import PERSONAL, PLATFORM, base_conversation_id, is_bot_account
+from adapters.msteams.pacing import Pacer, Sleep
+from adapters.msteams.references import conversation_of, restore
+from adapters.msteams.translate import PERSONAL, PLATFORM, base_conversation_id, is_bot_account
 from bot.clock import Clock
 from bot.incoming import MessageRef
 from bot.messages import Message
 from bot.people import Channel, Person
 from bot.ports import DeliveryError
-from storage import teams as store
+from storage import msteams as store
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -69,12 +69,12 @@ def backoff(attempt: int) -> float:
     return min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
 
 
-class TeamsMessenger:
+class MsTeamsMessenger:
     """`bot.ports.Messenger` and `bot.ports.Roster` for Microsoft Teams."""
 
     platform = PLATFORM
 
-    def __init__(self, adapter: CloudAdapter, config: TeamsConfig, db: Database, clock: Clock, *,
+    def __init__(self, adapter: CloudAdapter, config: MsTeamsConfig, db: Database, clock: Clock, *,
                  pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep) -> None:
         self.adapter = adapter
         self.config = config
@@ -126,7 +126,7 @@ class TeamsMessenger:
             zones = await store.known_time_zones(conn, conv.tenant_id, [p.user_id for p in people])
         return [replace(p, tz=zones.get(p.user_id)) for p in people]
 
-    async def _conversation(self, tenant: str, conversation_id: str) -> store.TeamsConversation:
+    async def _conversation(self, tenant: str, conversation_id: str) -> store.MsTeamsConversation:
         """A known conversation; a channel never seen is reached through the tenant's service URL."""
         base = base_conversation_id(conversation_id)
         async with self.db.transaction() as conn:
@@ -141,7 +141,7 @@ class TeamsMessenger:
         reference.user = None
         return conversation_of(reference, anchor.tenant_id)
 
-    async def _personal(self, person: Person) -> store.TeamsConversation:
+    async def _personal(self, person: Person) -> store.MsTeamsConversation:
         """The bot's 1:1 chat with a person, created (and remembered) when there is none yet."""
         async with self.db.transaction() as conn:
             known = await store.personal_conversation(conn, person.workspace, person.user_id)
@@ -176,7 +176,7 @@ class TeamsMessenger:
             await store.save_conversation(conn, conv, self.clock.now())
         return conv
 
-    async def _retrying(self, conv: store.TeamsConversation, conversation_id: str, op: Operation[T]) -> T:
+    async def _retrying(self, conv: store.MsTeamsConversation, conversation_id: str, op: Operation[T]) -> T:
         reference = restore(conv, conversation_id)
         done: list[Any] = []
 
