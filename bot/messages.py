@@ -77,7 +77,7 @@ class Image:
 
 
 @dataclass(frozen=True)
-class Context:
+class Footnote:
     """Small print under a message: who gave it, when, a privacy promise."""
 
     parts: tuple[Inline, ...]
@@ -88,7 +88,7 @@ class Divider:
     pass
 
 
-Block = Text | Fields | Buttons | Choices | Image | Context | Divider
+Block = Text | Fields | Buttons | Choices | Image | Footnote | Divider
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,8 @@ def text(*parts: Inline, quote: bool = False) -> Text:
     return Text(tuple(p for p in parts if p != ""), quote=quote)
 
 
-def context(*parts: Inline) -> Context:
-    return Context(tuple(p for p in parts if p != ""))
+def footnote(*parts: Inline) -> Footnote:
+    return Footnote(tuple(p for p in parts if p != ""))
 
 
 def message(*blocks: Block | None, summary: str = "") -> Message:
@@ -143,7 +143,7 @@ def block_plain(block: Block) -> str:
             return f"{placeholder}: " + " | ".join(label for label, _ in options)
         case Image(alt=alt, title=title):
             return f"[{title or 'image'}: {alt}]"
-        case Context(parts=parts):
+        case Footnote(parts=parts):
             return parts_plain(parts)
         case Divider():
             return "———"

@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.codec import decode, encode
 from bot.incoming import MessageRef
 from bot.limits import OUTBOX_CLAIM_SECONDS, OUTBOX_MAX_ATTEMPTS, OUTBOX_POLL_SECONDS
-from bot.messages import Message, context, message
+from bot.messages import Message, footnote, message
 from bot.outgoing import Delivery, Direct, Post, Refresh, Update, platform_of
 from bot.ports import DeliveryError, Messenger
 from storage import delivery as store
@@ -142,7 +142,7 @@ class Outbox:
             await store.mark_failed(conn, row, str(exc))
             if isinstance(delivery, Post) and delivery.if_lost is not None:
                 notice = delivery.if_lost
-                told = message(*notice.message.blocks, context(f"What went wrong: {exc}"))
+                told = message(*notice.message.blocks, footnote(f"What went wrong: {exc}"))
                 await send_later(conn, replace(notice, message=told), self.clock.now(), key=f"{row.key}:lost")
 
     async def _retry(self, row: store.OutboxRow, error: str, delay: timedelta, *, hold: bool = False) -> None:

@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("scheduler", help="run the scheduled work on its own (no web server)")
 
-    package = commands.add_parser("msteams-package", aliases=["teams-package"], help="write the Teams app zip to upload in Teams admin")
+    package = commands.add_parser("teams-package", help="write the Teams app zip to upload in Teams admin")
     package.add_argument("--app-id", default=os.environ.get("MICROSOFT_APP_ID", ""),
                          help="your Azure bot's Microsoft App ID (default: $MICROSOFT_APP_ID)")
     package.add_argument("--website", help="https:// page about Huzzah at your company, shown in Teams")
@@ -81,19 +81,19 @@ async def _demo(settings: Settings, db_path: str | None) -> int:
 
 async def _chat(settings: Settings, who: str) -> int:
     from adapters.console.repl import chat
-    from adapters.console.session import ConsoleSession, Directory
+    from adapters.console.session import ConsoleDirectory, ConsoleSession
     from huzzah.demo import TEAM, _team_channel
     from huzzah.wiring import running_core
 
     async with running_core(settings) as core:
-        session = ConsoleSession(core, Directory(TEAM), channel=_team_channel(settings))
+        session = ConsoleSession(core, ConsoleDirectory(TEAM), channel=_team_channel(settings))
         if session.directory.get(who) is None:
             print(f"huzzah: no one called {who}; pick one of {', '.join(TEAM)}", file=sys.stderr)
             return 2
         return await chat(session, who)
 
 
-def _msteams_package(args: argparse.Namespace) -> int:
+def _teams_package(args: argparse.Namespace) -> int:
     from adapters.msteams.package import PackageError, PackageInfo, write_package
 
     info = PackageInfo(app_id=args.app_id.strip(), website=args.website or "", privacy_url=args.privacy_url,
@@ -171,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
                 return asyncio.run(_digest(settings, args))
             case "scheduler":
                 return asyncio.run(_scheduler(settings))
-            case "msteams-package" | "teams-package":
-                return _msteams_package(args)
+            case "teams-package":
+                return _teams_package(args)
             case "privacy":
                 from huzzah.privacy import show
 

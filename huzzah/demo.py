@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from adapters.console.session import ConsoleSession, Directory, Shown
+from adapters.console.session import ConsoleDirectory, ConsoleSession, Shown
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import Settings
@@ -34,7 +34,7 @@ async def run_demo(settings: Settings, url: str, echo: Callable[[Shown], None] =
     rng = random.Random(seed)
     clock = FakeClock(WEEK_START)
     async with running_core(settings, url, clock) as core:
-        session = ConsoleSession(core, Directory(TEAM), echo=echo, channel=_team_channel(settings))
+        session = ConsoleSession(core, ConsoleDirectory(TEAM), echo=echo, channel=_team_channel(settings))
         values = {v.name for v in settings.values}
         for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
             echo(Shown("demo", f"—— {day} ——"))

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, inspect, select, text
 
 from adapters.console.roster import ConsoleRoster
-from adapters.console.session import ConsoleSession, Directory, Shown
+from adapters.console.session import ConsoleDirectory, ConsoleSession, Shown
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from storage.db import Database
@@ -21,7 +21,7 @@ NAMES = tuple(f"agent{i:02d}" for i in range(1, 19))
 
 def session(core: Huzzah, names: Iterable[str] = NAMES, channels: Mapping[str, Iterable[str]] | None = None,
             tz: str | None = None) -> ConsoleSession:
-    console = ConsoleSession(core, Directory(names, tz), channel="#support")
+    console = ConsoleSession(core, ConsoleDirectory(names, tz), channel="#support")
     if channels:
         core.rosters["console"] = ConsoleRoster(console.directory, channels)
     return console

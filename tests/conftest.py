@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from adapters.console.session import ConsoleSession, Directory
+from adapters.console.session import ConsoleDirectory, ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import CompanyValue, KudosSettings, Settings, TeamSettings
@@ -117,4 +117,4 @@ def core(settings: Settings, db: Database, clock: FakeClock) -> Huzzah:
 
 @pytest.fixture
 def console(core: Huzzah) -> ConsoleSession:
-    return ConsoleSession(core, Directory(TEAM), channel="#support")
+    return ConsoleSession(core, ConsoleDirectory(TEAM), channel="#support")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from adapters.console.session import ConsoleSession, Directory
+from adapters.console.session import ConsoleDirectory, ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import ConfigError, DigestSettings, Settings, TeamSettings, load_settings
@@ -47,7 +47,7 @@ def digest_core(digest_settings: Settings, db: Database, clock: FakeClock) -> Hu
 
 @pytest.fixture
 def team_console(digest_core: Huzzah) -> ConsoleSession:
-    return ConsoleSession(digest_core, Directory(TEAM), channel="#support")
+    return ConsoleSession(digest_core, ConsoleDirectory(TEAM), channel="#support")
 
 
 async def build_fixture_week(console: ConsoleSession, clock: FakeClock) -> None:

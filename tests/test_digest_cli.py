@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from adapters.console.session import ConsoleSession, Directory
+from adapters.console.session import ConsoleDirectory, ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import load_settings
@@ -40,7 +40,7 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         db = Database(url)
         await db.migrate()
         core = Huzzah(load_settings(config), db, FakeClock(datetime(2026, 11, 11, 10, tzinfo=UTC)))
-        await ConsoleSession(core, Directory(TEAM)).say("alice", "@bob thanks for the outage call #ownership",
+        await ConsoleSession(core, ConsoleDirectory(TEAM)).say("alice", "@bob thanks for the outage call #ownership",
                                                          "#support")
         await db.close()
 

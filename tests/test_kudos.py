@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from adapters.console.session import ConsoleSession, Directory
+from adapters.console.session import ConsoleDirectory, ConsoleSession
 from bot.grammar import HELP
 from storage.tables.kudos import kudos, kudos_cogivers, kudos_recipients, kudos_values
 
@@ -88,7 +88,7 @@ async def test_too_long_reason_gives_the_limit(console: ConsoleSession) -> None:
 
 async def test_eleven_recipients_are_too_many(core) -> None:  # type: ignore[no-untyped-def]
     crowd = [f"agent{i}" for i in range(12)]
-    session = ConsoleSession(core, Directory(crowd), channel="#support")
+    session = ConsoleSession(core, ConsoleDirectory(crowd), channel="#support")
     line = " ".join(f"@{n}" for n in crowd[1:12]) + " thanks for the launch"
     reply = only(await session.say("agent0", line), "agent0")
     assert "at most 10" in reply

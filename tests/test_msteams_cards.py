@@ -25,7 +25,7 @@ from bot.messages import (
     Image,
     Link,
     Strong,
-    context,
+    footnote,
     message,
     text,
 )
@@ -52,7 +52,7 @@ def test_every_block_has_a_card_element_with_a_plain_text_fallback() -> None:
         Fields((("Mood", "4.2"), ("Answers", "12"))),
         Divider(),
         Image(alt="Mood by week: 3.9, 4.1, 4.2", png=png(40, 20), title="Trend"),
-        context("from ", Link("https://example.com/x", "the message")),
+        footnote("from ", Link("https://example.com/x", "the message")),
         Buttons((Button("Yes", "poll.vote", "1", "primary"), Button("Close", "poll.close", "1", "danger"))),
         summary="Huzzah for Bob",
     )

@@ -11,7 +11,7 @@ from bot.clock import FakeClock
 from bot.codec import decode, encode
 from bot.forms import Checkboxes, Form, TextInput
 from bot.incoming import MessageRef
-from bot.messages import Button, Buttons, Image, Link, Message, Strong, context, message, say, text
+from bot.messages import Button, Buttons, Image, Link, Message, Strong, footnote, message, say, text
 from bot.outbox import Outbox, send_later
 from bot.outgoing import Direct, Post, Refresh, Update
 from bot.people import Channel, Person
@@ -170,7 +170,7 @@ def test_every_kind_of_message_survives_the_trip_through_json() -> None:
         text("quoted 谢谢 🙏", quote=True),
         Buttons((Button("🙌 Me too", "kudos.metoo", "12", "primary"),)),
         Image(alt="a chart", png=b"\x89PNG\r\n\x00\xff"),
-        context("small print"),
+        footnote("small print"),
         summary="note",
     )
     form = Form("vent", "Vent", "Send", (TextInput("text", "Say it", multiline=True),

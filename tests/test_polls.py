@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from adapters.console.session import ConsoleSession, Directory, Shown
+from adapters.console.session import ConsoleDirectory, ConsoleSession, Shown
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import Settings
@@ -192,7 +192,7 @@ async def test_a_deadline_missed_while_huzzah_was_down_closes_the_poll_on_start(
     clock.advance(days=2)  # the process was stopped over the deadline
 
     restarted = Huzzah(settings, core.ctx.db, clock)
-    restarted_console = ConsoleSession(restarted, Directory(TEAM), channel="#support")
+    restarted_console = ConsoleSession(restarted, ConsoleDirectory(TEAM), channel="#support")
     await restarted.tick()  # what the scheduler does on start
     await restarted.outbox.drain()
     await restarted.tick()
@@ -255,7 +255,7 @@ async def wipe(db: Database) -> None:
 
 async def play(settings: Settings, db: Database, world: tuple[tuple[str, str], ...], flag: str) -> str:
     clock = FakeClock(datetime(2026, 11, 16, 9, 0, tzinfo=UTC))
-    console = ConsoleSession(Huzzah(settings, db, clock), Directory(TEAM), channel="#support")
+    console = ConsoleSession(Huzzah(settings, db, clock), ConsoleDirectory(TEAM), channel="#support")
     await console.say("carol", LUNCH + flag)
     for name, choice in world:
         clock.advance(minutes=3)
@@ -399,7 +399,7 @@ async def test_quotes_and_deadlines_are_read_the_way_people_type_them(
 
 
 async def test_a_deadline_is_read_in_the_askers_time_zone(core: Huzzah, clock: FakeClock) -> None:
-    console = ConsoleSession(core, Directory(TEAM, tz="America/New_York"), channel="#support")
+    console = ConsoleSession(core, ConsoleDirectory(TEAM, tz="America/New_York"), channel="#support")
     shown = await console.say("carol", 'poll "Lunch?" "a" "b" --closes "fri 17:00"')
     assert "closes Fri 20 Nov, 22:00 UTC" in at(shown, "#support")[0]
     assert "It closes Fri 20 Nov, 17:00 EST" in at(shown, "only @carol")[0]

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select, text
 
-from adapters.console.session import ConsoleMessenger, ConsoleSession, Directory
+from adapters.console.session import ConsoleDirectory, ConsoleMessenger, ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import DigestSettings, Settings, TeamSettings
@@ -36,7 +36,7 @@ def digest_settings(settings: Settings) -> Settings:
 
 async def some_kudos(core: Huzzah, clock: FakeClock) -> None:
     clock.set(WEEK_BEFORE)
-    console = ConsoleSession(core, Directory(TEAM))
+    console = ConsoleSession(core, ConsoleDirectory(TEAM))
     await console.say("alice", "@bob thanks for the outage call #ownership", "#support")
     await console.say("grace", "@heidi thanks for the invoice fix #teamwork", "#billing")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from adapters.console.session import ConsoleSession, Directory
+from adapters.console.session import ConsoleDirectory, ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import WEEKDAYS, load_settings
@@ -58,7 +58,7 @@ async def test_two_scheduler_processes_post_one_digest_per_team(db: Database, tm
     config.write_text(config_due_today(), encoding="utf-8")
     last_week = Week.of(datetime.now(UTC), UTC).before()
     core = Huzzah(load_settings(config), db, FakeClock(at(last_week.day(2), time(12), UTC)))
-    console = ConsoleSession(core, Directory(TEAM))
+    console = ConsoleSession(core, ConsoleDirectory(TEAM))
     await console.say("alice", "@bob thanks for the outage call", "#support")
     await console.say("grace", "@heidi thanks for the invoice fix", "#billing")
 

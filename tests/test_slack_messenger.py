@@ -8,7 +8,7 @@ import pytest
 
 from adapters.slack.client import make_client
 from adapters.slack.config import SlackConfig
-from adapters.slack.directory import Directory
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.messenger import SlackMessenger
 from bot.incoming import MessageRef
 from bot.messages import Image, message, say, text
@@ -23,7 +23,7 @@ BOB = Person("slack", TEAM_ID, "UBOB", "bob")
 @pytest.fixture
 async def messenger(fake_slack_api: FakeSlackAPI) -> AsyncIterator[SlackMessenger]:
     client = make_client(SlackConfig("xoxb-test", "secret", fake_slack_api.base_url))
-    yield SlackMessenger(client, Directory(client), TEAM_ID)
+    yield SlackMessenger(client, SlackDirectory(client), TEAM_ID)
 
 
 async def test_channels_by_name_are_resolved_once_and_threads_are_kept(
@@ -79,5 +79,5 @@ async def test_slack_refusals_become_retry_or_give_up(messenger: SlackMessenger,
 async def test_slack_unreachable_is_worth_retrying(fake_slack_api: FakeSlackAPI) -> None:
     client = make_client(SlackConfig("xoxb-test", "secret", "http://127.0.0.1:9/api/"))
     with pytest.raises(DeliveryError, match="unreachable") as down:
-        await SlackMessenger(client, Directory(client), TEAM_ID).direct(BOB, say("hi"))
+        await SlackMessenger(client, SlackDirectory(client), TEAM_ID).direct(BOB, say("hi"))
     assert not down.value.permanent

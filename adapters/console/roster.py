@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 from bot.people import Channel, Person
 
 if TYPE_CHECKING:
-    from adapters.console.session import Directory
+    from adapters.console.session import ConsoleDirectory
 
 
 class ConsoleRoster:
     platform = "console"
 
-    def __init__(self, directory: Directory, channels: Mapping[str, Iterable[str]] | None = None) -> None:
+    def __init__(self, directory: ConsoleDirectory, channels: Mapping[str, Iterable[str]] | None = None) -> None:
         self.directory = directory
         self.channels = {name: tuple(names) for name, names in (channels or {}).items()}
 

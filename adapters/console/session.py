@@ -41,7 +41,7 @@ class Shown:
         return f"{self.where} │ {body}"
 
 
-class Directory:
+class ConsoleDirectory:
     """The people of the console workspace, found by name."""
 
     def __init__(self, names: Iterable[str], tz: str | None = None) -> None:
@@ -98,7 +98,7 @@ class ConsoleMessenger:
 class ConsoleSession:
     """Type as anyone, anywhere; see what the bot does."""
 
-    def __init__(self, core: Huzzah, directory: Directory, *, echo: Callable[[Shown], None] | None = None,
+    def __init__(self, core: Huzzah, directory: ConsoleDirectory, *, echo: Callable[[Shown], None] | None = None,
                  channel: str = "#general") -> None:
         self.core = core
         self.directory = directory

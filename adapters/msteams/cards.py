@@ -24,9 +24,9 @@ from bot.forms import Checkboxes, Form, Note, Select, TextInput
 from bot.messages import (
     Buttons,
     Choices,
-    Context,
     Divider,
     Fields,
+    Footnote,
     Image,
     Inline,
     Link,
@@ -149,7 +149,7 @@ def _elements(msg: Message, mentions: _Mentions, *, images: Shrink) -> list[dict
                     items.append({"type": "Image", "url": source, "altText": alt, "size": "Stretch"})
                 else:
                     items.append({"type": "TextBlock", "text": escape(alt), "wrap": True, "isSubtle": True})
-            case Context(parts=parts):
+            case Footnote(parts=parts):
                 items.append({"type": "TextBlock", "text": _text(parts, mentions), "wrap": True, "size": "Small",
                               "isSubtle": True})
             case Divider():

@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import make_client
 from adapters.slack.config import SlackConfig
-from adapters.slack.directory import Directory
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.render import PLATFORM, action_name, form_values, home_view, message_payload, modal, result_view
 from bot.app import SORRY, Huzzah
@@ -76,7 +76,7 @@ class SlackAdapter:
         self.core = core
         self.config = config
         self.client = client or make_client(config)
-        self.directory = Directory(self.client)
+        self.directory = SlackDirectory(self.client)
         self.messenger = SlackMessenger(self.client, self.directory)
         core.outbox.attach(self.messenger)
         self.forget_old_deliveries = forgetting(core.ctx.db, core.ctx.clock, DEDUPE_PREFIX)

@@ -51,7 +51,7 @@ class _Cache:
         return value
 
 
-class Directory:
+class SlackDirectory:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
         self._people = _Cache()

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import retry_after
-from adapters.slack.directory import Directory
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.render import PLATFORM, message_payload
 from bot.incoming import MessageRef
 from bot.messages import Image, Message, summary_of
@@ -56,7 +56,7 @@ class SlackMessenger:
 
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient, directory: Directory, workspace: str = "") -> None:
+    def __init__(self, client: AsyncWebClient, directory: SlackDirectory, workspace: str = "") -> None:
         self.client = client
         self.directory = directory
         self.workspace = workspace

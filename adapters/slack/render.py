@@ -16,9 +16,9 @@ from bot.messages import (
     Block,
     Buttons,
     Choices,
-    Context,
     Divider,
     Fields,
+    Footnote,
     Image,
     Inline,
     Link,
@@ -146,7 +146,7 @@ def block_kit(block: Block, *, png_as_text: bool = True) -> Blocks:
         case Image(alt=alt, title=title):
             shown = f"📊 {escape(title)}: {escape(alt)}" if title else f"📊 {escape(alt)}"
             return [{"type": "context", "elements": [mrkdwn(shown)]}] if png_as_text else []
-        case Context(parts=parts):
+        case Footnote(parts=parts):
             body = mrkdwn_of(parts)
             return [{"type": "context", "elements": [mrkdwn(body)]}] if body.strip() else []
         case Divider():

@@ -9,7 +9,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.directory import Directory
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.render import PLATFORM
 from bot.limits import SLACK_MEMBERS_PAGE
 from bot.people import Channel, Person
@@ -21,7 +21,7 @@ _NOT_THERE = ("channel_not_found", "not_in_channel", "missing_scope")
 class SlackRoster:
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient, directory: Directory) -> None:
+    def __init__(self, client: AsyncWebClient, directory: SlackDirectory) -> None:
         self.client = client
         self.directory = directory
         self._workspace = ""

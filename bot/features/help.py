@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import grammar
 from bot.config import Settings
 from bot.grammar.errors import GrammarError
-from bot.messages import Fields, Message, Strong, context, message, text
+from bot.messages import Fields, Message, Strong, footnote, message, text
 
 
 def help_message(settings: Settings, prefix: str) -> Message:
@@ -14,7 +14,7 @@ def help_message(settings: Settings, prefix: str) -> Message:
     return message(
         text(Strong("Huzzah"), " — say thanks, check in, decide together. Here's what I understand:"),
         Fields(lines),
-        context(f"Our values: {values}"),
+        footnote(f"Our values: {values}"),
         summary="Huzzah help",
     )
 

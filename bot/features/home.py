@@ -6,7 +6,7 @@ from bot.context import Context
 from bot.features.kudos_views import names, value_chips
 from bot.features.stats import stats_of
 from bot.limits import HOME_LATEST_KUDOS
-from bot.messages import Block, Divider, Fields, Message, Strong, context, message, text
+from bot.messages import Block, Divider, Fields, Message, Strong, footnote, message, text
 from bot.people import Person
 from storage.kudos import latest_received
 from storage.people import person_id
@@ -27,19 +27,19 @@ async def home_page(ctx: Context, person: Person, prefix: str) -> Message:
         )))
     blocks += [Divider(), text(Strong("Latest thanks for you"))]
     if not latest:
-        blocks.append(context("Nothing yet — it will show up here."))
+        blocks.append(footnote("Nothing yet — it will show up here."))
     for record in latest:
         chips = value_chips(ctx.settings, record.values)
         blocks.append(text(*record.reason, quote=True))
         byline = ["from ", record.giver]
         if record.cogivers:
             byline += [" with ", *names(record.cogivers)]
-        blocks.append(context(*byline, f"  ·  {chips}" if chips else "",
+        blocks.append(footnote(*byline, f"  ·  {chips}" if chips else "",
                               f"  ·  {record.created_at.astimezone(ctx.settings.zone):%d %b %Y}"))
     blocks += [Divider(), text(Strong("Our values"))]
     if ctx.settings.values:
         blocks.append(Fields(tuple((f"{v.emoji} #{v.name}".strip(), v.meaning or " ") for v in ctx.settings.values)))
     else:
-        blocks.append(context("No values are configured yet (see `values` in app.yaml)."))
-    blocks.append(context(f"Give a huzzah: {prefix}@someone thanks for … #value"))
+        blocks.append(footnote("No values are configured yet (see `values` in app.yaml)."))
+    blocks.append(footnote(f"Give a huzzah: {prefix}@someone thanks for … #value"))
     return message(*blocks, summary="Your huzzahs")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.config import Settings
 from bot.forms import Form, FormField, Note, Select, TextInput
 from bot.limits import MAX_REASON_CHARS
-from bot.messages import Button, Buttons, Context, Inline, Link, Message, Strong, context, message, text
+from bot.messages import Button, Buttons, Footnote, Inline, Link, Message, Strong, footnote, message, text
 from bot.people import Person
 from storage.kudos import KudosRecord
 
@@ -33,7 +33,7 @@ def value_chips(settings: Settings, values: tuple[str, ...]) -> str:
     return " · ".join(chips)
 
 
-def _byline(settings: Settings, record: KudosRecord) -> Context:
+def _byline(settings: Settings, record: KudosRecord) -> Footnote:
     parts: list[Inline] = []
     chips = value_chips(settings, record.values)
     if chips:
@@ -43,7 +43,7 @@ def _byline(settings: Settings, record: KudosRecord) -> Context:
         parts += [" with ", *names(record.cogivers)]
     if record.link:
         parts += ["  ·  ", Link(record.link, "the message")]
-    return context(*parts)
+    return footnote(*parts)
 
 
 def public_post(settings: Settings, record: KudosRecord) -> Message:
@@ -61,7 +61,7 @@ def recipient_dm(settings: Settings, record: KudosRecord, where: str) -> Message
     return message(
         text("🎉 ", record.giver, " thanked you", f" ({chips})" if chips else "", ":"),
         text(*record.reason, quote=True),
-        context(f"Everyone can see it in {where}." if where else "Keep it up!"),
+        footnote(f"Everyone can see it in {where}." if where else "Keep it up!"),
         summary=f"🎉 {record.giver.label} thanked you",
     )
 
@@ -70,7 +70,7 @@ def confirmation(record: KudosRecord, where: str, left: int) -> Message:
     told = "has" if len(record.recipients) == 1 else "have"
     return message(
         text("Sent! ", *names(record.recipients), f" {told} been told, and it's posted in {where}."),
-        context(f"You have {left} thank-you{'s' if left != 1 else ''} left today."),
+        footnote(f"You have {left} thank-you{'s' if left != 1 else ''} left today."),
     )
 
 

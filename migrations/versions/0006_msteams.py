@@ -6,7 +6,7 @@ Create Date: 2026-12-01 10:50:00
 
 Renames the conversation-reference table and rewrites the platform id everywhere it is stored: people,
 kudos, polls, tracked messages, the outbox (its column and the people and channels inside each pending
-payload) and the delivery ids Teams retries are checked against.
+payload, whose `Context` blocks become `Footnote`) and the delivery ids Teams retries are checked against.
 """
 
 from collections.abc import Sequence
@@ -23,11 +23,18 @@ depends_on: str | Sequence[str] | None = None
 PLATFORM_TABLES = ("people", "kudos", "polls", "tracked_messages", "outbox")
 
 
-def _renamed(value: Any, old: str, new: str) -> Any:
+BLOCK_NAMES = {"Context": "Footnote"}
+"""The neutral message block that was `Context` (one word, one meaning: Context is what a feature is given)."""
+
+
+def _renamed(value: Any, old: str, new: str, blocks: dict[str, str]) -> Any:
     if isinstance(value, list):
-        return [_renamed(v, old, new) for v in value]
+        return [_renamed(v, old, new, blocks) for v in value]
     if isinstance(value, dict):
-        return {k: new if k == "platform" and v == old else _renamed(v, old, new) for k, v in value.items()}
+        return {
+            k: new if k == "platform" and v == old else blocks.get(v, v) if k == "$" else _renamed(v, old, new, blocks)
+            for k, v in value.items()
+        }
     return value
 
 
@@ -42,14 +49,14 @@ def _rename_table(old: str, new: str) -> None:
                               unique=False)
 
 
-def _rename_platform(old: str, new: str) -> None:
+def _rename_platform(old: str, new: str, blocks: dict[str, str]) -> None:
     bind = op.get_bind()
     for name in PLATFORM_TABLES:
         bind.execute(sa.text(f"UPDATE {name} SET platform = :new WHERE platform = :old"), {"new": new, "old": old})
     outbox = sa.table("outbox", sa.column("id", sa.Integer), sa.column("payload", sa.JSON),
                       sa.column("status", sa.String))
     for row in bind.execute(sa.select(outbox.c.id, outbox.c.payload).where(outbox.c.status == "pending")).all():
-        payload = _renamed(row.payload, old, new)
+        payload = _renamed(row.payload, old, new, blocks)
         if payload != row.payload:
             bind.execute(outbox.update().where(outbox.c.id == row.id).values(payload=payload))
     bind.execute(sa.text("UPDATE once_keys SET key = CAST(:new AS VARCHAR) || substr(key, :cut) WHERE key LIKE :like"),
@@ -58,9 +65,9 @@ def _rename_platform(old: str, new: str) -> None:
 
 def upgrade() -> None:
     _rename_table("teams", "msteams")
-    _rename_platform("teams", "msteams")
+    _rename_platform("teams", "msteams", BLOCK_NAMES)
 
 
 def downgrade() -> None:
-    _rename_platform("msteams", "teams")
+    _rename_platform("msteams", "teams", {v: k for k, v in BLOCK_NAMES.items()})
     _rename_table("msteams", "teams")

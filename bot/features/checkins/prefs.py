@@ -7,7 +7,7 @@ from bot.features.checkins.rounds import when
 from bot.features.checkins.schedule import slot_for
 from bot.grammar.checkins import MoveCheckin, SwitchCheckins
 from bot.incoming import Said
-from bot.messages import context, message, text
+from bot.messages import footnote, message, text
 from bot.outgoing import Response, reply
 from storage import checkins as repo
 from storage.people import upsert_person
@@ -25,12 +25,12 @@ class Preferences(CheckinService):
         slot = slot_for(self.settings, tz, prefs)
         notes = []
         if not tz:
-            notes.append(context(f"I don't know your time zone, so I'm using {slot.zone.key}. "
+            notes.append(footnote(f"I don't know your time zone, so I'm using {slot.zone.key}. "
                                  "Set yours in your profile and I'll follow it."))
         if prefs.opted_out:
-            notes.append(context("Check-ins are off for you — `checkin on` to start them again."))
+            notes.append(footnote("Check-ins are off for you — `checkin on` to start them again."))
         if member is None:
-            notes.append(context("You're not in any team's channels yet, so there's nothing to ask you for now."))
+            notes.append(footnote("You're not in any team's channels yet, so there's nothing to ask you for now."))
         return reply(message(
             text(f"🗓️ Done — your check-in is now on {slot.describe()}. "
                  f"Next one: {when(slot.next_after(now), slot)}."),
@@ -44,8 +44,8 @@ class Preferences(CheckinService):
             await repo.set_prefs(conn, me, opted_out=not cmd.on)
         if cmd.on:
             return reply(message(text("👋 Welcome back — you'll get the weekly check-in again."),
-                                 context("Type `checkin` to answer this week's now.")))
+                                 footnote("Type `checkin` to answer this week's now.")))
         return reply(message(
             text("OK — no more check-ins for you. Nobody is told that you opted out."),
-            context("`checkin on` brings them back, and `vent` stays open whenever you need it."),
+            footnote("`checkin on` brings them back, and `vent` stays open whenever you need it."),
         ))

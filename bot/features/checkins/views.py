@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.config import Settings
 from bot.forms import Checkboxes, Form, Note, TextInput
 from bot.limits import MAX_VENT_CHARS
-from bot.messages import Button, Buttons, Inline, Link, Message, Strong, context, message, say, text
+from bot.messages import Button, Buttons, Inline, Link, Message, Strong, footnote, message, say, text
 
 MOOD_ACTION = "checkin.mood"
 VENT_ACTION = "checkin.vent"
@@ -40,8 +40,8 @@ def question(settings: Settings, round_id: str, closes: str, *, reminder: bool =
         text(Strong(opening), " 1 is awful, 5 is great."),
         mood_buttons(round_id),
         Buttons((Button("💬 Get something off your chest", VENT_ACTION, round_id),)),
-        context(anonymity_promise(settings)),
-        context(f"Answers close {closes}. Change your day with `checkin at thu 22:00`, or stop with `checkin off`."),
+        footnote(anonymity_promise(settings)),
+        footnote(f"Answers close {closes}. Change your day with `checkin at thu 22:00`, or stop with `checkin off`."),
         summary="How was your week? (anonymous check-in)",
     )
 
@@ -103,6 +103,6 @@ def crisis(settings: Settings) -> Message:
     return message(
         text("💛 ", settings.crisis.message),
         *lines,
-        context("Only you can see this. Nobody else has been told anything."),
+        footnote("Only you can see this. Nobody else has been told anything."),
         summary="Support is available",
     )

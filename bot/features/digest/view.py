@@ -8,7 +8,7 @@ from bot.config import Settings
 from bot.features.digest.figures import Digest
 from bot.features.kudos_views import names, value_chips
 from bot.limits import DIGEST_MAX_VENTS
-from bot.messages import Block, Divider, Fields, Image, Message, Strong, context, message, text
+from bot.messages import Block, Divider, Fields, Image, Message, Strong, footnote, message, text
 from bot.reports import MoodReport, PollResult
 from storage.kudos import KudosRecord
 
@@ -73,11 +73,11 @@ def _participation(mood: MoodReport, min_group: int) -> str:
 def _mood(settings: Settings, mood: MoodReport | None) -> list[Block]:
     head = text(Strong("💬 How the team feels"))
     if mood is None:
-        return [head, context("No mood section: check-ins are switched off (`checkins.enabled` in app.yaml).")]
+        return [head, footnote("No mood section: check-ins are switched off (`checkins.enabled` in app.yaml).")]
     trend = " · ".join(f"{w.rsplit('-', 1)[-1]} {'—' if v is None else f'{v:.1f}'}" for w, v in mood.trend)
     if mood.average is None:
         reason = mood.withheld or f"fewer than {settings.anonymity.min_group_size} answers"
-        return [head, text(f"Mood withheld — {reason}."), *([context(f"Six weeks: {trend}")] if trend else [])]
+        return [head, text(f"Mood withheld — {reason}."), *([footnote(f"Six weeks: {trend}")] if trend else [])]
     participation = _participation(mood, settings.anonymity.min_group_size)
     pairs = [("Mood", f"{mood.average:.1f} / 5{_mood_arrow(mood)}"), ("Participation", participation)]
     if mood.distribution is not None:
@@ -93,13 +93,13 @@ def _vents(settings: Settings, mood: MoodReport) -> list[Block]:
             f"they are shown only when at least {settings.anonymity.min_free_text_group} people answered, "
             "so no one can be recognised by their words"
         )
-        return [context(f"Vents withheld — {reason}.")]
+        return [footnote(f"Vents withheld — {reason}.")]
     if not mood.vents:
-        return [context("No vents this week.")]
+        return [footnote("No vents this week.")]
     shown = random.SystemRandom().sample(mood.vents, min(len(mood.vents), DIGEST_MAX_VENTS))
     blocks: list[Block] = [text("Vents, in random order:"), *(text(v, quote=True) for v in shown)]
     if len(mood.vents) > len(shown):
-        blocks.append(context(f"…and {len(mood.vents) - len(shown)} more, not shown to keep the digest short."))
+        blocks.append(footnote(f"…and {len(mood.vents) - len(shown)} more, not shown to keep the digest short."))
     return blocks
 
 
@@ -112,14 +112,14 @@ def _poll(settings: Settings, poll: PollResult) -> list[Block]:
     return [
         text("📊 ", Strong(poll.question)),
         text("\n".join(lines)),
-        context(f"{poll.voters} voter{'s' if poll.voters != 1 else ''} · {kind} · closed {closed:%a %d %b}"),
+        footnote(f"{poll.voters} voter{'s' if poll.voters != 1 else ''} · {kind} · closed {closed:%a %d %b}"),
     ]
 
 
 def _polls(settings: Settings, polls: tuple[PollResult, ...]) -> list[Block]:
     head = text(Strong("🗳️ Polls closed this week"))
     if not polls:
-        return [head, context("No polls closed this week.")]
+        return [head, footnote("No polls closed this week.")]
     return [head, *(block for poll in polls for block in _poll(settings, poll))]
 
 
@@ -135,7 +135,7 @@ def digest_message(settings: Settings, digest: Digest, chart: Image | None) -> M
         Divider(),
         *_polls(settings, digest.polls),
         chart,
-        context(
+        footnote(
             f"Mood figures built from fewer than {settings.anonymity.min_group_size} answers are never shown. "
             "Check-in answers are anonymous: Huzzah does not know who said what."
         ),

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from bot.features.kudos_views import names as mentions
 from bot.features.polls.deadline import describe
 from bot.limits import POLL_NAMES_SHOWN
-from bot.messages import Block, Button, Buttons, Inline, Message, Strong, context, message, say, text
+from bot.messages import Block, Button, Buttons, Inline, Message, Strong, footnote, message, say, text
 from bot.people import Person
 from storage.polls import BY_ASKER, PollRecord, Tally
 
@@ -84,8 +84,8 @@ def poll_message(poll: PollRecord, tally: Tally, zone: ZoneInfo) -> Message:
         return message(
             text("📊 ", Strong(poll.question), "  —  closed"),
             *_option_lines(poll, tally, mention=True),
-            context(*how, f" · {_voted(tally.voters)} · asked by ", poll.creator),
-            context(privacy),
+            footnote(*how, f" · {_voted(tally.voters)} · asked by ", poll.creator),
+            footnote(privacy),
             summary=f"📊 Poll closed: {poll.question}",
         )
     if poll.hide_results:
@@ -101,8 +101,8 @@ def poll_message(poll: PollRecord, tally: Tally, zone: ZoneInfo) -> Message:
         text("📊 ", Strong(poll.question)),
         *results,
         Buttons((*buttons, Button("Close poll", CLOSE, str(poll.id), style="danger"))),
-        context(f"{_how(poll)} · {closes} · asked by ", poll.creator),
-        context(privacy),
+        footnote(f"{_how(poll)} · {closes} · asked by ", poll.creator),
+        footnote(privacy),
         summary=f"📊 Poll: {poll.question}",
     )
 
@@ -126,7 +126,7 @@ def results_message(poll: PollRecord, tally: Tally) -> Message:
         text("🏁 The poll has closed: ", Strong(poll.question)),
         verdict,
         *_option_lines(poll, tally, mention=False),
-        context(f"{_voted(tally.voters)}" + (" · anonymous, so there are no names to show" if poll.anonymous else "")),
+        footnote(f"{_voted(tally.voters)}" + (" · anonymous, so there are no names to show" if poll.anonymous else "")),
         summary=f"🏁 Poll closed: {poll.question}",
     )
 
