@@ -66,7 +66,9 @@ async def test_a_burst_answered_with_errors_is_delivered_exactly_once(msteams: M
         assert len(backoffs) >= 6 and backoffs[:3] != sorted(backoffs[:3], reverse=True)
 
 
-async def test_throttling_that_outlasts_patience_goes_back_to_the_outbox_then_arrives_once(msteams: MsTeamsWorld) -> None:
+async def test_throttling_that_outlasts_patience_goes_back_to_the_outbox_then_arrives_once(
+    msteams: MsTeamsWorld,
+) -> None:
     await msteams.send(bot_added_to_team(msteams.service_url, ALICE))
     msteams.connector.fail_next(1, 429, retry_after="120")
     await queue_posts(msteams, 3)

@@ -81,7 +81,8 @@ async def test_message_ids_are_forgotten_after_a_day(msteams: MsTeamsWorld, cloc
 async def test_kudos_in_the_personal_chat(msteams: MsTeamsWorld) -> None:
     await msteams.send(bot_added_to_team(msteams.service_url, ALICE))
     status = await msteams.send(personal_message(
-        msteams.service_url, ALICE, "kudos <at>Bob</at> <at>Carol</at> thanks for the handover #teamwork", [BOB, CAROL]))
+        msteams.service_url, ALICE, "kudos <at>Bob</at> <at>Carol</at> thanks for the handover #teamwork",
+        [BOB, CAROL]))
 
     assert status in (200, 201)
     mine = msteams.connector.to(personal_conversation(ALICE))
