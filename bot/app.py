@@ -1,80 +1,70 @@
-"""The core's front door: adapters hand it an Incoming and get a Response; deliveries go to the outbox."""
+"""The core's front door: built from the features, plugged into platforms; an adapter hands it an Incoming and
+gets a Response, and deliveries leave through the outbox.
+
+`Huzzah` is what `bot.platform.Core` describes to the platforms, plus what the composition root needs.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Iterable
 
-from bot import grammar
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import Context
-from bot.features import help as help_feature
-from bot.features import kudos as kudos_feature
-from bot.features.checkins import Checkins
-from bot.features.digest.weekly import WeeklyDigest
-from bot.features.home import home_page
-from bot.features.kudos_views import GIVE_FORM, ME_TOO
-from bot.features.polls import Polls
-from bot.features.stats import show_stats
+from bot.failures import apology, log_failure
+from bot.feature import Feature, Ticker
+from bot.features import FEATURES
+from bot.grammar import ShowHelp
 from bot.grammar.errors import GrammarError
-from bot.grammar.kudos import GiveKudos, ShowStats
+from bot.help import grammar_error, help_message
 from bot.incoming import Incoming, Pressed, Reacted, Said, Shortcut, Submitted
-from bot.messages import Message, say
+from bot.messages import Block, Divider, Message, message, say
 from bot.outbox import Outbox
 from bot.outgoing import Response, reply
 from bot.people import Person
-from bot.ports import Roster
-from bot.safe_log import log_failure
+from bot.platform import Platform
+from bot.ports import Conversations, Roster
+from bot.registry import ClashError, Registry
+from storage.conversations import StoredConversations
 from storage.db import Database
+from storage.delivery import claim_once, forgetting
 
 log = logging.getLogger(__name__)
 
-SORRY = say(
-    "Sorry — something went wrong on my side and nothing was changed. Please try again in a minute; "
-    "if it keeps happening, tell whoever runs Huzzah."
-)
 STALE = say("That button belongs to something I no longer know about. Type `help` to see what I can do.")
-
-CommandHandler = Callable[[Said, Any], Awaitable[Response]]
-ActionHandler = Callable[[Pressed], Awaitable[Response]]
-FormHandler = Callable[[Submitted], Awaitable[Response]]
-ShortcutHandler = Callable[[Shortcut], Awaitable[Response]]
-Ticker = Callable[[], Awaitable[None]]
-"""Scheduled work of one feature (open due rounds, close due polls, post due digests).
-
-Each ticker decides from the clock and the database what is due and claims every piece of work by a
-unique key before doing it, so calling it late, twice, or from several instances at once is safe."""
+HOME_SUMMARY = "Your huzzahs"
 
 
 class Huzzah:
     """One per process; stateless besides the database, so any number can run side by side."""
 
-    def __init__(self, settings: Settings, db: Database, clock: Clock | None = None) -> None:
-        self.ctx = Context(settings=settings, db=db, clock=clock or SystemClock())
-        self.outbox = Outbox(db, self.ctx.clock)
-        self.kudos = kudos_feature.Kudos(self.ctx)
-        self.outbox.views[kudos_feature.VIEW] = self.kudos.view
-        self.commands: dict[type, CommandHandler] = {
-            GiveKudos: self.kudos.give,
-            ShowStats: self._stats,
-        }
-        self.actions: dict[str, ActionHandler] = {ME_TOO: self.kudos.me_too}
-        self.forms: dict[str, FormHandler] = {GIVE_FORM: self.kudos.submitted}
-        self.shortcuts: dict[str, ShortcutHandler] = {kudos_feature.GIVE_SHORTCUT: self.kudos.shortcut}
-        self.tickers: list[Ticker] = []
-        self.digest = WeeklyDigest(self.ctx)
-        self.tickers.append(self.digest.tick)
+    def __init__(self, settings: Settings, db: Database, clock: Clock | None = None,
+                 features: Iterable[Feature] = FEATURES) -> None:
         self.rosters: dict[str, Roster] = {}
-        self.checkins = Checkins(self.ctx, self.rosters)
-        self.checkins.register(self)
-        self.polls = Polls(self.ctx)
-        self.polls.register(self)
+        self.ctx = Context(settings=settings, db=db, clock=clock or SystemClock(), rosters=self.rosters)
+        self.outbox = Outbox(db, self.ctx.clock)
+        self.registry = Registry.of(features, self.ctx)
+        self.outbox.views.update(self.registry.views)
+        self.tickers: list[Ticker] = list(self.registry.tickers)
+        self.platforms: dict[str, Platform] = {}
+        self._conversations: dict[str, Conversations] = {}
 
     @property
     def settings(self) -> Settings:
         return self.ctx.settings
+
+    def plug(self, platform: Platform) -> None:
+        """Let the outbox reach people on `platform`, its rosters answer for its channels, and its work run."""
+        if platform.name in self.platforms:
+            raise ClashError(f"two platforms are both called {platform.name!r}")
+        self.platforms[platform.name] = platform
+        self.outbox.attach(platform.messenger)
+        if platform.roster is not None:
+            self.rosters[platform.name] = platform.roster
+        self.tickers += [*platform.tickers, forgetting(self.ctx.db, self.ctx.clock, f"{platform.name}:")]
+
+    # ---- what platforms may ask (bot.platform.Core) -----------------------------------------------
 
     async def handle(self, incoming: Incoming, *, prefix: str = "") -> Response:
         """Never raises: a failure becomes an apology to the sender, logged without what they typed.
@@ -84,21 +74,39 @@ class Huzzah:
         try:
             return await self._route(incoming, prefix)
         except Exception as exc:
-            log_failure(log, f"handling {type(incoming).__name__}", exc)
-            return reply(SORRY)
+            return apology(log, f"handling {type(incoming).__name__}", exc)
         finally:
             self.outbox.kick()
 
     async def home(self, person: Person, *, prefix: str = "") -> Message:
-        """A person's own page (Slack's App Home); never raises."""
         try:
-            return await home_page(self.ctx, person, prefix)
+            blocks: list[Block] = []
+            for section in self.registry.home:
+                part = await section(person, prefix)
+                blocks += [Divider(), *part] if blocks and part else part
+            return message(*blocks, summary=HOME_SUMMARY)
         except Exception as exc:
-            log_failure(log, "drawing the home page", exc)
-            return SORRY
+            return apology(log, "drawing the home page", exc).replies[0]
+
+    def wants_reaction(self, emoji: str) -> bool:
+        return emoji in self.registry.reactions
+
+    async def first_delivery(self, platform: str, delivery_id: str) -> bool:
+        async with self.ctx.db.transaction() as conn:
+            return await claim_once(conn, f"{platform}:{delivery_id}", self.ctx.clock.now())
+
+    def conversations(self, platform: str) -> Conversations:
+        if platform not in self._conversations:
+            self._conversations[platform] = StoredConversations(self.ctx.db, self.ctx.clock, platform)
+        return self._conversations[platform]
+
+    async def drain(self) -> None:
+        await self.outbox.drain()
+
+    # ---- scheduled work ------------------------------------------------------------------------------
 
     async def tick(self) -> None:
-        """Run every feature's scheduled work that is due; the scheduler calls this, any instance may."""
+        """Run every feature's and platform's scheduled work that is due; any instance may, any number of times."""
         for ticker in self.tickers:
             try:
                 await ticker()
@@ -106,31 +114,33 @@ class Huzzah:
                 log_failure(log, f"scheduled work {getattr(ticker, '__qualname__', ticker)}", exc)
         self.outbox.kick()
 
+    # ---- routing -------------------------------------------------------------------------------------
+
     async def _route(self, incoming: Incoming, prefix: str) -> Response:
+        table = self.registry
         match incoming:
             case Said():
                 return await self._said(incoming, prefix)
             case Pressed(action=action):
-                handler = self.actions.get(action)
-                return await handler(incoming) if handler else reply(STALE)
+                pressed = table.actions.get(action)
+                return await pressed(incoming) if pressed else reply(STALE)
             case Submitted(form=form):
-                form_handler = self.forms.get(form)
-                return await form_handler(incoming) if form_handler else reply(STALE)
-            case Reacted():
-                return await self.kudos.react(incoming)
+                submitted = table.forms.get(form)
+                return await submitted(incoming) if submitted else reply(STALE)
+            case Reacted(emoji=emoji):
+                reacted = table.reactions.get(emoji)
+                return await reacted(incoming) if reacted else Response()
             case Shortcut(name=name):
-                shortcut_handler = self.shortcuts.get(name)
-                return await shortcut_handler(incoming) if shortcut_handler else reply(STALE)
+                shortcut = table.shortcuts.get(name)
+                return await shortcut(incoming) if shortcut else reply(STALE)
         return Response()
 
     async def _said(self, said: Said, prefix: str) -> Response:
-        command = grammar.parse(said.parts)
+        command = self.registry.grammar.parse(said.parts)
         if isinstance(command, GrammarError):
-            return reply(help_feature.grammar_error(self.settings, command, prefix))
-        handler = self.commands.get(type(command))
-        if handler is None:
-            return reply(help_feature.help_message(self.settings, prefix))
+            return reply(grammar_error(self.settings, self.registry.help, command, prefix))
+        handler = self.registry.commands.get(type(command))
+        if isinstance(command, ShowHelp) or handler is None:
+            return reply(help_message(self.settings, self.registry.help, prefix))
         return await handler(said, command)
 
-    async def _stats(self, said: Said, command: ShowStats) -> Response:
-        return reply(await show_stats(self.ctx, said, command))

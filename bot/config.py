@@ -1,29 +1,32 @@
 """Huzzah's settings: app.yaml for everything that is not a secret, the environment for the rest.
 
-A mistake in the file is reported as one line naming the file, the key, the value and what is allowed;
-the CLI turns ConfigError into exit code 2, never a traceback.
+The core's own keys are modelled here; each feature owns the models of its sections (`Feature.settings`),
+validated in the same pass. A mistake in the file is reported as one line naming the file, the key, the
+value and what is allowed; the CLI turns ConfigError into exit code 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from bot.limits import MIN_GROUP_FLOOR
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./huzzah.db"
-PLATFORMS = ("slack", "msteams", "console")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_PLATFORM = re.compile(r"^[a-z][a-z0-9]*$")
+Section = TypeVar("Section", bound=BaseModel)
 
 
 class ConfigError(Exception):
@@ -48,45 +51,59 @@ def _check_platform(platform: str, example: str) -> None:
         raise ValueError(f"Microsoft Teams is now written {new}: — change {platform}:{example} to {new}:{example}")
 
 
-def parse_where(raw: str) -> Where:
+def parse_where(raw: str, known: Collection[str] | None = None) -> Where:
+    """`known`: the platforms this process can talk to, when checking a file (anything shaped right otherwise)."""
     platform, sep, ref = raw.partition(":")
     _check_platform(platform, ref.strip() or "…")
-    if not sep or platform not in PLATFORMS or not ref.strip():
-        raise ValueError(f"write channels as platform:channel with platform one of {', '.join(PLATFORMS)}")
+    if not sep or not _PLATFORM.match(platform) or not ref.strip() or (known is not None and platform not in known):
+        allowed = f" with platform one of {', '.join(known)}" if known is not None else ""
+        raise ValueError(f"write channels as platform:channel{allowed}, e.g. slack:#kudos")
     return Where(platform, ref.strip())
 
 
-class _Strict(BaseModel):
+def known_platforms(info: ValidationInfo) -> Collection[str] | None:
+    """The platform names `load_settings` was given to check against (None: any well-formed name)."""
+    return (info.context or {}).get("platforms")
+
+
+def check_channels(value: list[str], info: ValidationInfo) -> list[str]:
+    for raw in value:
+        parse_where(raw, known_platforms(info))
+    return value
+
+
+def check_managers(value: list[str], info: ValidationInfo) -> list[str]:
+    """Managers named as platform:user id (`slack:U0123ABCD`, `console:carol`)."""
+    known = known_platforms(info)
+    for raw in value:
+        platform, sep, user = raw.partition(":")
+        _check_platform(platform, user.strip() or "…")
+        if not sep or not _PLATFORM.match(platform) or not user.strip().lstrip("@") or (
+                known is not None and platform not in known):
+            allowed = f" with platform one of {', '.join(known)}" if known is not None else ""
+            raise ValueError(f"write managers as platform:user id{allowed}, e.g. slack:U0123ABCD")
+    return value
+
+
+class Strict(BaseModel):
+    """A section of app.yaml: unknown keys are mistakes, and settings never change once loaded."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _check_time(value: str) -> str:
+def check_time(value: str) -> str:
     if not _TIME.match(value):
         raise ValueError("use 24-hour HH:MM, e.g. 15:00")
     return value
 
 
-def _check_channels(value: list[str]) -> list[str]:
-    for raw in value:
-        parse_where(raw)
-    return value
-
-
-class CompanyValue(_Strict):
+class CompanyValue(Strict):
     name: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[\w-]+$")]
     emoji: str = ""
     meaning: str = ""
 
 
-class KudosSettings(_Strict):
-    channels: list[str] = Field(default_factory=list)
-    daily_allowance: Annotated[int, Field(ge=1, le=100)] = 5
-    reaction: Annotated[str, Field(min_length=1)] = "tada"
-
-    _channels = field_validator("channels")(_check_channels)
-
-
-class AnonymitySettings(_Strict):
+class AnonymitySettings(Strict):
     min_group_size: Annotated[int, Field(ge=MIN_GROUP_FLOOR, le=1000)] = 5
     min_free_text_group: Annotated[int, Field(ge=MIN_GROUP_FLOOR, le=1000)] = 10
 
@@ -97,100 +114,59 @@ class AnonymitySettings(_Strict):
         return self
 
 
-class TeamSettings(_Strict):
+class TeamSettings(Strict):
     name: Annotated[str, Field(min_length=1, max_length=80)]
     channels: list[str] = Field(default_factory=list)
 
-    _channels = field_validator("channels")(_check_channels)
+    _channels = field_validator("channels")(check_channels)
 
 
-class CheckinSettings(_Strict):
-    enabled: bool = True
-    day: Weekday = "fri"
-    time: str = "15:00"
-    open_days: Annotated[int, Field(ge=1, le=14)] = 3
-    reminder: bool = True
-    reminder_after_hours: Annotated[int, Field(ge=1, le=336)] = 24
+def feature_sections() -> dict[str, type[BaseModel]]:
+    """Every feature's sections of app.yaml. Read from the features list when settings are validated, since
+    the features themselves import this module for the core's keys."""
+    from bot.features import FEATURES
 
-    _time = field_validator("time")(_check_time)
-
-    @model_validator(mode="after")
-    def _reminder_while_open(self) -> CheckinSettings:
-        if self.reminder and self.reminder_after_hours >= self.open_days * 24:
-            raise ValueError("reminder_after_hours must be shorter than the open_days the round stays open")
-        return self
+    return {key: model for feature in FEATURES for key, model in feature.settings.items()}
 
 
-DEFAULT_CRISIS_PHRASES = [
-    "kill myself", "end my life", "suicide", "suicidal", "want to die", "self harm", "self-harm",
-    "hurt myself", "no reason to live",
-    "自杀", "想死", "不想活", "结束生命", "伤害自己", "自残",
-    "tự tử", "muốn chết", "tự làm hại", "không muốn sống", "kết thúc cuộc đời",
-]
+class Settings(BaseModel):
+    """The core's keys as fields; every feature's section as an extra attribute, always present (defaults when
+    app.yaml leaves it out). Features read theirs with `section(Model)`."""
 
+    model_config = ConfigDict(extra="allow", frozen=True)
 
-class CrisisResource(_Strict):
-    name: Annotated[str, Field(min_length=1)]
-    contact: str = ""
-    url: str = ""
-
-
-class CrisisSettings(_Strict):
-    phrases: list[Annotated[str, Field(min_length=2)]] = Field(default_factory=lambda: list(DEFAULT_CRISIS_PHRASES))
-    message: Annotated[str, Field(min_length=1)] = (
-        "It sounds like things are really hard right now. You don't have to carry this alone — "
-        "these people are there to listen, confidentially:"
-    )
-    resources: list[CrisisResource] = Field(default_factory=lambda: [
-        CrisisResource(name="Your Employee Assistance Programme", contact="ask HR for the number"),
-        CrisisResource(name="Find a helpline in your country", url="https://findahelpline.com"),
-    ])
-
-
-class DigestSettings(_Strict):
-    enabled: bool = True
-    day: Weekday = "mon"
-    time: str = "09:00"
-    channels: list[str] = Field(default_factory=list)
-    managers: list[str] = Field(default_factory=list)
-    """People who get the digest by DM, as platform:user (`slack:U0123ABCD`, `console:carol`)."""
-    grace_hours: Annotated[int, Field(ge=0, le=168)] = 24
-
-    _time = field_validator("time")(_check_time)
-    _channels = field_validator("channels")(_check_channels)
-
-    @field_validator("managers")
-    @classmethod
-    def _people(cls, value: list[str]) -> list[str]:
-        for raw in value:
-            platform, sep, user = raw.partition(":")
-            _check_platform(platform, user.strip() or "…")
-            if not sep or platform not in PLATFORMS or not user.strip().lstrip("@"):
-                raise ValueError(f"write managers as platform:user id with platform one of {', '.join(PLATFORMS)}")
-        return value
-
-
-class PollSettings(_Strict):
-    default_open_hours: Annotated[int, Field(ge=0, le=24 * 90)] = 24
-    """A poll typed without --closes closes after this many hours; 0 leaves it open until its asker closes it."""
-    max_open_days: Annotated[int, Field(ge=1, le=90)] = 30
-    default_close_time: str = "17:00"
-    """When a deadline names a day but no time (`--closes fri`), it is this time in the asker's zone."""
-
-    _time = field_validator("default_close_time")(_check_time)
-
-
-class Settings(_Strict):
     timezone: str = "UTC"
     values: list[CompanyValue] = Field(default_factory=list)
-    kudos: KudosSettings = KudosSettings()
     anonymity: AnonymitySettings = AnonymitySettings()
     teams: list[TeamSettings] = Field(default_factory=list)
-    checkins: CheckinSettings = CheckinSettings()
-    crisis: CrisisSettings = CrisisSettings()
-    digest: DigestSettings = DigestSettings()
-    polls: PollSettings = PollSettings()
     retention_weeks: Annotated[int, Field(ge=1, le=520)] = 52
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sections(cls, raw: Any, info: ValidationInfo) -> Any:
+        if not isinstance(raw, dict):
+            return raw
+        sections = feature_sections()
+        for key in raw:
+            if key not in cls.model_fields and key not in sections:
+                raise ValueError(f"{key}: unknown setting — check the spelling against the commented app.yaml")
+        validated = dict(raw)
+        for key, model in sections.items():
+            given = raw.get(key)
+            if isinstance(given, model):
+                continue
+            try:
+                validated[key] = model.model_validate({} if given is None else given, context=info.context)
+            except ValidationError as exc:
+                raise ValueError(describe(exc.errors()[0], key)) from None
+        return validated
+
+    def section(self, model: type[Section]) -> Section:
+        """This feature's section of app.yaml, by its model."""
+        for key, known in feature_sections().items():
+            if known is model:
+                return cast(Section, getattr(self, key))
+        raise KeyError(f"no feature declares {model.__name__} as its settings")
 
     @field_validator("timezone")
     @classmethod
@@ -235,16 +211,22 @@ class Settings(_Strict):
         return self.teams[0].name if self.teams else "everyone"
 
 
-def _describe(error: dict[str, Any]) -> str:
-    key = ".".join(str(p) for p in error["loc"]) or "(top level)"
+def describe(error: Any, section: str = "") -> str:
+    """One pydantic error as `key: got value — what is allowed` (`section` prefixes the key)."""
+    key = ".".join(str(p) for p in (section, *error["loc"]) if p != "") or "(top level)"
     msg = error["msg"].removeprefix("Value error, ")
+    if not error["loc"] and not section and error["type"] == "value_error":
+        return str(msg)
     if error["type"] == "extra_forbidden":
         return f"{key}: unknown setting — check the spelling against the commented app.yaml"
     return f"{key}: got {error['input']!r} — {msg}"
 
 
-def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
-    """Read app.yaml (or $HUZZAH_CONFIG); with neither present, the defaults."""
+def load_settings(path: str | os.PathLike[str] | None = None, *, platforms: Collection[str] | None = None) -> Settings:
+    """Read app.yaml (or $HUZZAH_CONFIG); with neither present, the defaults.
+
+    `platforms`: the platform names channels and people may be written with (the composition root knows them).
+    """
     chosen = Path(path or os.environ.get("HUZZAH_CONFIG") or "app.yaml")
     if not chosen.exists():
         if path or os.environ.get("HUZZAH_CONFIG"):
@@ -259,9 +241,9 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{chosen}: expected a mapping of settings at the top level")
     try:
-        return Settings.model_validate(raw)
+        return Settings.model_validate(raw, context={"platforms": platforms} if platforms is not None else None)
     except ValidationError as exc:
-        raise ConfigError(f"{chosen}: {_describe(exc.errors()[0])}") from None
+        raise ConfigError(f"{chosen}: {describe(exc.errors()[0])}") from None
 
 
 def database_url() -> str:

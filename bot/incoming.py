@@ -77,8 +77,3 @@ class Shortcut:
 
 
 Incoming = Said | Pressed | Submitted | Reacted | Shortcut
-
-
-def text_of(parts: tuple[Part, ...]) -> str:
-    """The words of a command with mentions shown as @name, for echoing back and for tests."""
-    return "".join(p if isinstance(p, str) else p.label for p in parts)

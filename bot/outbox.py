@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
 from bot.codec import decode, encode
+from bot.failures import log_failure
 from bot.incoming import MessageRef
 from bot.limits import OUTBOX_CLAIM_SECONDS, OUTBOX_MAX_ATTEMPTS, OUTBOX_POLL_SECONDS
 from bot.messages import Message, footnote, message
@@ -69,7 +69,6 @@ class Outbox:
         self.messengers: dict[str, Messenger] = {}
         self.views: dict[str, View] = {}
         self._wake = asyncio.Event()
-        self.worker = f"{os.getpid()}-{random.getrandbits(32):08x}"
 
     def attach(self, messenger: Messenger) -> None:
         self.messengers[messenger.platform] = messenger
@@ -104,8 +103,8 @@ class Outbox:
         while not stop.is_set():
             try:
                 await self.deliver_due()
-            except Exception:
-                log.exception("outbox worker hit an error; retrying shortly")
+            except Exception as exc:
+                log_failure(log, "the outbox worker (retrying shortly)", exc)
             self._wake.clear()
             waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
             await asyncio.wait(waits, timeout=OUTBOX_POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
@@ -129,7 +128,7 @@ class Outbox:
             await self._retry(row, str(exc), timedelta(seconds=delay), hold=exc.holds_all)
             return 0
         except Exception as exc:
-            log.exception("unexpected error delivering %s", row.key)
+            log_failure(log, f"delivering {row.key}", exc)
             await self._retry(row, type(exc).__name__, timedelta(seconds=backoff(row.attempts)))
             return 0
         async with self.db.transaction() as conn:

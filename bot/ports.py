@@ -1,8 +1,10 @@
-"""What the core needs from an adapter to reach people: one Messenger per platform."""
+"""What the core and the platforms need from each other's side: a Messenger and a Roster per platform, and a
+store of conversations for a platform that must remember where it may speak."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from bot.incoming import MessageRef
 from bot.messages import Message
@@ -42,3 +44,35 @@ class Roster(Protocol):
     platform: str
 
     async def members(self, channel: Channel) -> list[Person]: ...
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """One conversation the bot is in, with the address its platform gave it (`reference`, serialized by the
+    adapter), so the bot can speak there first. `user_id` only for a personal chat."""
+
+    platform: str
+    id: str
+    workspace: str
+    kind: str
+    user_id: str | None
+    endpoint: str
+    reference: dict[str, Any]
+
+
+class Conversations(Protocol):
+    """Where a platform that cannot open a chat by user id alone (Teams) keeps its conversations' addresses."""
+
+    async def save(self, conversation: Conversation) -> None:
+        """Insert, or refresh the address of a known conversation (never when it was first seen)."""
+
+    async def get(self, conversation_id: str) -> Conversation | None: ...
+
+    async def personal(self, workspace: str, user_id: str) -> Conversation | None:
+        """The bot's 1:1 chat with a person, if it has one."""
+
+    async def any_in(self, workspace: str) -> Conversation | None:
+        """Some conversation in the workspace (any, when `workspace` is empty), to borrow its endpoint."""
+
+    async def time_zones(self, workspace: str, user_ids: list[str]) -> dict[str, str]:
+        """Time zones people's own messages told us, for platforms whose rosters do not give them."""

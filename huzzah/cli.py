@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, database_url, load_settings
+from huzzah.platforms import PLATFORM_NAMES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,6 +24,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="watch a simulated team's week with Huzzah (no workspace)")
     demo.add_argument("--db", help="SQLite file to use (default: a fresh one in a temporary folder)")
+
+    init = commands.add_parser("init", help="write a commented app.yaml to start your own from")
+    init.add_argument("--output", default="app.yaml", help="where to write it (default: ./app.yaml)")
+    init.add_argument("--force", action="store_true", help="replace the file if it already exists")
+    from huzzah.init_command import TEMPLATE
+
+    # The settings main() loads first are the template's own: init must work beside a broken app.yaml.
+    init.set_defaults(config=str(TEMPLATE))
 
     chat = commands.add_parser("chat", help="talk to Huzzah here as anyone in a pretend team")
     chat.add_argument("--as", dest="who", default="alice", help="who you are to start with (default: alice)")
@@ -69,14 +78,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _demo(settings: Settings, db_path: str | None) -> int:
-    from huzzah.demo import run_demo
+async def _demo(settings: Settings | None, db_path: str | None) -> int:
+    """`settings`: those of an explicit --config; None runs the demo's own team, whatever ./app.yaml holds."""
+    from huzzah.demo import demo_settings, run_demo
 
+    settings = settings or demo_settings()
     folder = Path(db_path).parent if db_path else Path(tempfile.mkdtemp(prefix="huzzah-demo-"))
     path = Path(db_path) if db_path else folder / "huzzah.db"
     print(f"Demo database: {path}\n")
     await run_demo(settings, f"sqlite+aiosqlite:///{path}")
     return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from huzzah.init_command import write_template
+
+    return write_template(Path(args.output), force=args.force)
 
 
 async def _chat(settings: Settings, who: str) -> int:
@@ -134,13 +151,13 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _scheduler(settings: Settings) -> int:
-    from huzzah.platforms import PlatformSettings, connect
+    from huzzah.platforms import configured, connect
     from huzzah.scheduler import run_scheduler
     from huzzah.wiring import running_core
 
-    platform_settings = PlatformSettings.from_env(receiving=False)
+    chosen = configured(os.environ, "none")
     async with running_core(settings) as core:
-        connect(core, platform_settings)
+        connect(core, chosen)
         await run_scheduler(core, asyncio.Event())
     return 0
 
@@ -159,10 +176,12 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        settings = load_settings(args.config)
+        settings = load_settings(args.config, platforms=PLATFORM_NAMES)
         match args.command:
             case "demo":
-                return asyncio.run(_demo(settings, args.db))
+                return asyncio.run(_demo(settings if args.config else None, args.db))
+            case "init":
+                return _init(args)
             case "chat":
                 return asyncio.run(_chat(settings, args.who))
             case "serve":

@@ -1,65 +1,56 @@
-"""`huzzah demo`: a simulated support team's week, through the real core and the console adapter."""
+"""`huzzah demo`: a pretend support team's week, through the real core, the console adapter and the scheduler.
+
+It runs with its own team (`demo_team.yaml`, shipped in the package) whatever ./app.yaml or $HUZZAH_CONFIG
+hold, so it works the same from any folder and from an installed wheel; `huzzah --config FILE demo` runs it
+with FILE instead. The story: Monday's kudos in full, Me too and a refusal, the rest of the week's kudos one
+line each, two polls on Tuesday, Friday's anonymous check-in round, and the managers' digest on Tuesday.
+"""
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from importlib import resources
 
 from adapters.console.session import ConsoleDirectory, ConsoleSession, Shown
-from bot.app import Huzzah
 from bot.clock import FakeClock
-from bot.config import Settings
-from bot.features.digest.week import Week
-from huzzah.demo_checkins import checkin_round, late_answer
+from bot.config import WEEKDAYS, Settings, load_settings
+from huzzah.demo_checkins import checkin_round
+from huzzah.demo_kudos import first_huzzah, stats, thank_yous
+from huzzah.demo_narrator import Echo, Narrator
 from huzzah.demo_polls import poll_scene
+from huzzah.demo_stage import Stage
 from huzzah.wiring import running_core
 
 TEAM = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
-REASONS = (
-    ("for taking the angry caller off my hands", "ownership"),
-    ("for the macro that cut our refund replies in half", "craft"),
-    ("for staying late with the outage customer", "ownership"),
-    ("for covering my shift when my kid was sick", "teamwork"),
-    ("for the calm explanation to a very confused customer 🙏", "empathy"),
-    ("for spotting the billing bug before it hit everyone", "craft"),
-    ("pour la patience infinie avec le client de Lyon", "empathy"),
-    ("for onboarding the new folks so kindly", "teamwork"),
-    ("谢谢你帮我处理那个紧急工单", "teamwork"),
-)
-WEEK_START = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+MONDAY = date(2026, 11, 16)
+"""The demo week's Monday (ISO week 2026-W47)."""
 
 
-async def run_demo(settings: Settings, url: str, echo: Callable[[Shown], None] = print, seed: int = 7) -> None:
-    rng = random.Random(seed)
-    clock = FakeClock(WEEK_START)
+def demo_settings() -> Settings:
+    """The demo team's settings, read from the package (not from the current folder)."""
+    with resources.as_file(resources.files("huzzah") / "demo_team.yaml") as path:
+        return load_settings(path)
+
+
+async def run_demo(settings: Settings, url: str, echo: Echo = print) -> None:
+    clock = FakeClock(datetime.combine(MONDAY, time(8, 0), settings.zone).astimezone(UTC))
     async with running_core(settings, url, clock) as core:
-        session = ConsoleSession(core, ConsoleDirectory(TEAM), echo=echo, channel=_team_channel(settings))
-        values = {v.name for v in settings.values}
-        for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
-            echo(Shown("demo", f"—— {day} ——"))
-            for _ in range(rng.randint(2, 3)):
-                giver, *others = rng.sample(TEAM, 3)
-                recipients = others[: rng.randint(1, 2)]
-                reason, value = rng.choice(REASONS)
-                tag = f" #{value}" if value in values else ""
-                line = " ".join(f"@{r}" for r in recipients) + f" {reason}{tag}"
-                echo(Shown(f"{giver} types", line))
-                await session.say(giver, line)
-                clock.advance(hours=2)
-            if day == "Tuesday":
-                await poll_scene(core, session, clock, echo)
-            if day == "Wednesday":
-                echo(Shown("frank types", "@frank thanks me for being awesome"))
-                await session.say("frank", "@frank thanks me for being awesome")
-                await session.press("grace", "Me too")
-            clock.advance(hours=14)
-        echo(Shown("demo", "—— Everyone's stats ——"))
-        for name in TEAM:
-            await session.say(name, "stats")
-        week = await checkin_round(core, session, clock, echo, WEEK_START)
-        await late_answer(core, session, clock, echo, week)
-        await _weekly_digest(core, clock, echo)
+        session = ConsoleSession(core, ConsoleDirectory(TEAM), channel=_team_channel(settings))
+        stage = Stage(core, session, clock, Narrator(session, echo), MONDAY)
+        echo(Shown("demo", f"A week of a pretend support team — {', '.join(TEAM[:-1])} and {TEAM[-1]} — in "
+                           f"{settings.timezone} time.\nEach line starts with where the bot put it; what it already "
+                           "showed in the same words is left out (⋯)."))
+        await first_huzzah(stage)
+        await thank_yous(stage, 0)
+        await stage.at(1, "09:00")
+        stage.start_scheduler()
+        await thank_yous(stage, 1)
+        await poll_scene(stage)
+        for day in (2, 3, 4):
+            await thank_yous(stage, day)
+        await stats(stage)
+        await checkin_round(stage)
+        await _weekly_digest(stage)
 
 
 def _team_channel(settings: Settings) -> str:
@@ -69,12 +60,15 @@ def _team_channel(settings: Settings) -> str:
     return "#support"
 
 
-async def _weekly_digest(core: Huzzah, clock: FakeClock, echo: Callable[[Shown], None]) -> None:
-    """The scheduler's tick posts last week's digest to the managers, as in production: the demo's last word."""
-    due = core.digest.due(Week.of(WEEK_START, core.settings.zone))
-    clock.set(max(clock.now(), due))
-    echo(Shown("demo", f"—— {clock.now().astimezone(core.settings.zone):%A %H:%M}: the weekly digest ——"))
-    if not core.settings.channels_for(core.settings.digest.channels, "console"):
-        echo(Shown("demo", "(digest.channels in app.yaml names no console: channel, so nothing is shown here)"))
-    await core.tick()
-    await core.outbox.drain()
+def digest_due(settings: Settings, monday: date) -> datetime:
+    """When the scheduler posts the demo week's digest: `digest.day` and `digest.time` of the week after."""
+    digest = getattr(settings, "digest", None)  # a feature's section of app.yaml
+    day, hhmm = getattr(digest, "day", "mon"), getattr(digest, "time", "09:00")
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    return datetime.combine(monday + timedelta(days=7 + WEEKDAYS.index(day)), time(hours, minutes), settings.zone)
+
+
+async def _weekly_digest(stage: Stage) -> None:
+    """The scheduler's work until the digest is due: the round closes, then the managers get their week."""
+    if not await stage.until(digest_due(stage.settings, MONDAY)):
+        stage.note("(No digest is shown here: it is switched off, or digest.channels names no console: channel.)")

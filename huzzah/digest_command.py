@@ -11,7 +11,7 @@ from bot.app import Huzzah
 from bot.features.digest.audience import has_audience
 from bot.features.digest.figures import gather
 from bot.features.digest.week import Week
-from bot.features.digest.weekly import render
+from bot.features.digest.weekly import WeeklyDigest, render
 from bot.messages import Image
 from storage.digest import run_of
 
@@ -23,7 +23,7 @@ def chart_path(folder: Path, team: str, week: Week) -> Path:
 
 def choose(core: Huzzah, team: str | None, week: str | None) -> tuple[list[str], Week] | str:
     """The teams and week asked for, or a one-line error saying what to type instead."""
-    known = core.digest.teams()
+    known = WeeklyDigest(core.ctx).teams()
     if team is not None:
         match = next((t for t in known if t.casefold() == team.casefold()), None)
         if match is None:
@@ -59,7 +59,7 @@ async def post_now(core: Huzzah, teams: list[str], week: Week) -> int:
         print("huzzah: nowhere to post — name digest.channels or digest.managers in app.yaml", file=sys.stderr)
         return 2
     for team in teams:
-        sent = await core.digest.post(team, week)
+        sent = await WeeklyDigest(core.ctx).post(team, week)
         if sent is None:
             async with core.ctx.db.transaction() as conn:
                 outcome, at = await run_of(conn, team, week.label) or ("settled", None)

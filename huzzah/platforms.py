@@ -1,44 +1,42 @@
-"""The platforms a process talks to, read from the environment and plugged into the core.
+"""The platforms Huzzah can talk to, switched on from the environment and plugged into the core.
 
-`huzzah serve` and `huzzah scheduler` connect the same way, so a check-in round opened by either finds
-the same team members and its invitations leave through the same messengers.
+Adding a platform: its folder under `adapters/` exporting a `Connector` (see `bot.platform`) and one line in
+CONNECTORS. `huzzah serve` and `huzzah scheduler` connect the same way, so a check-in round opened by either
+finds the same team members and its invitations leave through the same messengers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from adapters.msteams.auth import MsTeamsConfig
-from adapters.msteams.hosting import MsTeams, build_msteams
-from adapters.slack.app import SlackAdapter
-from adapters.slack.config import SlackConfig, slack_config
-from adapters.slack.roster import SlackRoster
+from adapters.console.session import PLATFORM as CONSOLE
+from adapters.msteams import hosting as msteams
+from adapters.slack import app as slack
 from bot.app import Huzzah
+from bot.platform import Connector, Platform, Receiving
+
+CONNECTORS: tuple[Connector, ...] = (
+    slack.CONNECTOR,
+    msteams.CONNECTOR,
+)
+PLATFORM_NAMES: tuple[str, ...] = (*(c.name for c in CONNECTORS), CONSOLE)
+"""What app.yaml may write before a channel or a person (`slack:#kudos`); the console is the terminal's."""
+
+Configured = list[tuple[Connector, Any]]
 
 
-@dataclass(frozen=True)
-class PlatformSettings:
-    slack: SlackConfig | None
-    """None when SLACK_BOT_TOKEN is not set: Slack is off."""
-    teams: MsTeamsConfig
-
-    @classmethod
-    def from_env(cls, *, socket_mode: bool = False, receiving: bool = True) -> PlatformSettings:
-        """Raises ConfigError, naming the variable to set, before anything has started."""
-        teams = MsTeamsConfig.from_env()
-        teams.check()
-        return cls(slack_config(socket_mode=socket_mode, receiving=receiving), teams)
+def configured(env: Mapping[str, str], receiving: Receiving,
+               connectors: Iterable[Connector] = CONNECTORS) -> Configured:
+    """Every platform the environment switches on, with its configuration. Raises ConfigError, naming the
+    variable to set, before anything has started."""
+    return [(c, config) for c in connectors if (config := c.configure(env, receiving)) is not None]
 
 
-@dataclass(frozen=True)
-class Platforms:
-    slack: SlackAdapter | None
-    teams: MsTeams
-
-
-def connect(core: Huzzah, settings: PlatformSettings) -> Platforms:
-    """Attach every configured platform's messenger (for the outbox) and roster (for check-in rounds)."""
-    slack = SlackAdapter(core, settings.slack) if settings.slack else None
-    if slack is not None:
-        core.rosters[SlackRoster.platform] = SlackRoster(slack.client, slack.directory)
-    return Platforms(slack, build_msteams(core, settings.teams))
+def connect(core: Huzzah, platforms: Configured) -> list[Platform]:
+    """Build each configured platform and plug it in: its messenger for the outbox, its roster for check-in
+    rounds, its scheduled work for the tick."""
+    built = [connector.build(core, config) for connector, config in platforms]
+    for platform in built:
+        core.plug(platform)
+    return built

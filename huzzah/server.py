@@ -1,26 +1,27 @@
 """`huzzah serve`: one aiohttp server for every platform, plus the scheduler and the outbox worker.
 
-Routes: GET /healthz here; POST /slack/events and POST /api/messages are mounted by their adapters.
+Routes: GET /healthz here; every plugged platform's own routes (Slack: POST /slack/events; Teams: POST
+/api/messages).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+import os
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from aiohttp import web
 
 from bot.app import Huzzah
 from bot.config import Settings
+from bot.platform import Receiving
 from huzzah.scheduler import run_scheduler
 from huzzah.wiring import running_core
 
 log = logging.getLogger(__name__)
 CORE = web.AppKey("core", Huzzah)
-Mount = Callable[[web.Application], None]
-"""An adapter adding its routes (Slack: POST /slack/events; Teams: POST /api/messages)."""
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -31,12 +32,14 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-def build_web_app(core: Huzzah, mounts: Iterable[Mount] = ()) -> web.Application:
+def build_web_app(core: Huzzah) -> web.Application:
+    """The health check and the routes of every platform plugged into `core`."""
     app = web.Application()
     app[CORE] = core
     app.router.add_get("/healthz", healthz)
-    for mount in mounts:
-        mount(app)
+    for platform in core.platforms.values():
+        for route in platform.routes:
+            app.router.add_route(route.method, route.path, route.handler)
     return app
 
 
@@ -53,23 +56,25 @@ async def listening(app: web.Application, host: str, port: int) -> AsyncIterator
 
 
 async def serve(settings: Settings, host: str, port: int, *, socket_mode: bool = False) -> int:
-    from huzzah.platforms import PlatformSettings, connect
+    from huzzah.platforms import configured, connect
 
-    platform_settings = PlatformSettings.from_env(socket_mode=socket_mode)  # stops on a missing secret first
+    receiving: Receiving = "socket" if socket_mode else "http"
+    chosen = configured(os.environ, receiving)  # stops on a missing secret before anything starts
     async with running_core(settings) as core:
-        platforms = connect(core, platform_settings)
-        slack = platforms.slack
-        mounts = [slack.mount] if slack and not socket_mode else []
-        mounts.append(platforms.teams.mount)
-        async with listening(build_web_app(core, mounts), host, port) as bound:
-            log.info("Huzzah is listening on http://%s:%d (Slack: %s)", host, bound,
-                     "off" if slack is None else "Socket Mode" if socket_mode else "POST /slack/events")
-            socket = await slack.connect_socket_mode() if slack and socket_mode else None
+        platforms = connect(core, chosen)
+        async with listening(build_web_app(core), host, port) as bound:
+            routes = ", ".join(f"{r.method} {r.path}" for p in platforms for r in p.routes) or "no routes"
+            log.info("Huzzah is listening on http://%s:%d (%s; platforms: %s)", host, bound, routes,
+                     ", ".join(p.name for p in platforms) or "none")
             stop = asyncio.Event()
             try:
+                for platform in platforms:
+                    if platform.start is not None:
+                        await platform.start()
                 await run_scheduler(core, stop)
             finally:
                 stop.set()
-                if socket is not None:
-                    await socket.close_async()
+                for platform in platforms:
+                    if platform.stop is not None:
+                        await platform.stop()
     return 0

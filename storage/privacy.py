@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.people import Person
 from storage.schema import metadata
+from storage.tables.conversations import conversations
 from storage.tables.delivery import outbox
 from storage.tables.kudos import kudos, kudos_recipients
 from storage.tables.people import people
@@ -80,11 +81,10 @@ def _mentions(value: Any, person: Person, person_id: int) -> bool:
     return False
 
 
-def _teams_conversations(person: Person) -> tuple[Table, Any] | None:
-    table = metadata.tables.get("msteams_conversations")
-    if table is None or person.platform != "msteams":
-        return None
-    return table, table.c.user_id == person.user_id
+def _their_conversations(person: Person) -> Any:
+    """Their personal chats' addresses (other conversations name no one)."""
+    return and_(conversations.c.platform == person.platform, conversations.c.workspace == person.workspace,
+                conversations.c.user_id == person.user_id)
 
 
 async def holdings(conn: AsyncConnection, found: Found) -> Holdings:
@@ -96,9 +96,8 @@ async def holdings(conn: AsyncConnection, found: Found) -> Holdings:
         out.add(table.name, [dict(r._mapping) for r in rows])
     mentioned = [dict(r._mapping) for r in await conn.execute(select(kudos)) if _mentions(r.reason, person, pid)]
     out.add("kudos (mentioned in the reason)", [r for r in mentioned if r["giver_id"] != pid])
-    teams = _teams_conversations(person)
-    if teams is not None:
-        out.add(teams[0].name, [dict(r._mapping) for r in await conn.execute(select(teams[0]).where(teams[1]))])
+    theirs = await conn.execute(select(conversations).where(_their_conversations(person)))
+    out.add(conversations.name, [dict(r._mapping) for r in theirs])
     shown = ("key", "status", "created_at", "sent_at")
     deliveries = [{k: r._mapping[k] for k in shown} for r in await conn.execute(select(outbox))
                   if _mentions(r.payload, person, pid)]
@@ -119,9 +118,9 @@ async def forget(conn: AsyncConnection, found: Found) -> dict[str, int]:
         if _mentions(r.payload, person, pid):
             await conn.execute(delete(outbox).where(outbox.c.id == r.id))
             counts["outbox"] = counts.get("outbox", 0) + 1
-    teams = _teams_conversations(person)
-    if teams is not None:
-        counts[teams[0].name] = (await conn.execute(delete(teams[0]).where(teams[1]))).rowcount
+    gone_chats = (await conn.execute(delete(conversations).where(_their_conversations(person)))).rowcount
+    if gone_chats:
+        counts[conversations.name] = gone_chats
     for table, column in _person_columns():
         gone = (await conn.execute(delete(table).where(table.c[column] == pid))).rowcount
         if gone:

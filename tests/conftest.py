@@ -19,7 +19,8 @@ from sqlalchemy.engine import make_url
 from adapters.console.session import ConsoleDirectory, ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
-from bot.config import CompanyValue, KudosSettings, Settings, TeamSettings
+from bot.config import CompanyValue, Settings, TeamSettings
+from bot.features.kudos.settings import KudosSettings
 from storage.db import Database, normalize_url
 from storage.schema import metadata
 

@@ -18,6 +18,7 @@ from adapters.msteams.auth import Endpoints, MsTeamsConfig
 from adapters.msteams.hosting import MsTeams, build_msteams
 from adapters.msteams.pacing import Pacer
 from bot.app import Huzzah
+from huzzah.server import build_web_app
 from tests.fakes.bot_connector import FakeBotConnector, Issuer
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -199,12 +200,11 @@ async def start_world(core: Huzzah, *, app_id: str = "") -> MsTeamsWorld:
     )
     config = MsTeamsConfig(app_id=app_id, app_password="secret" if app_id else "", endpoints=endpoints)
     time = FakeTime()
-    app = web.Application()
     credentials = IssuerCredentials(connector.issuer, app_id) if app_id else None
     msteams = build_msteams(core, config, credentials=credentials, pacer=Pacer(now=time.now, sleep=time.sleep),
                         sleep=time.sleep)
-    msteams.mount(app)
-    runner = web.AppRunner(app)
+    core.plug(msteams.platform())
+    runner = web.AppRunner(build_web_app(core))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

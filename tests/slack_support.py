@@ -265,8 +265,9 @@ async def serving(core: Huzzah, api: FakeSlackAPI) -> AsyncIterator[SlackHarness
     """The real `huzzah serve` web app with Slack mounted, on an ephemeral port, wired to the fake Web API,
     with its outbox worker running until the block ends (as if the process stopped)."""
     adapter = SlackAdapter(core, SlackConfig(BOT_TOKEN, SIGNING_SECRET, api.base_url))
+    core.plug(adapter.platform())
     stop = asyncio.Event()
-    async with listening(build_web_app(core, [adapter.mount]), "127.0.0.1", 0) as port:
+    async with listening(build_web_app(core), "127.0.0.1", 0) as port:
         worker = asyncio.create_task(core.outbox.run(stop))
         async with aiohttp.ClientSession() as http:
             harness = SlackHarness(api, core, adapter, f"http://127.0.0.1:{port}", http)

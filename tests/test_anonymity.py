@@ -11,8 +11,9 @@ from sqlalchemy import DateTime, text
 from adapters.console.session import ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
-from bot.config import AnonymitySettings, CrisisResource, CrisisSettings, Settings, TeamSettings
-from bot.features.checkins.report import DIFFERENCING, TOO_FEW, mood_overview, mood_report, withheld_teams
+from bot.config import AnonymitySettings, Settings, TeamSettings
+from bot.features.checkins.report import DIFFERENCING, TOO_FEW, mood_report, withheld_teams
+from bot.features.checkins.settings import CrisisResource, CrisisSettings
 from storage import checkins as repo
 from storage.db import Database
 from storage.schema import metadata
@@ -270,10 +271,7 @@ async def test_subtracting_team_figures_from_the_org_wide_ones_never_reveals_a_w
     await answered_by(console, billing, 3)
     await answered_by(console, onboarding, 1)  # 4 answers: must stay secret
 
-    overview = await mood_overview(core.ctx, WEEK)
-    org = overview.everyone
-    teams = {r.team: r for r in overview.teams}
-    assert org.answered == 17 and org.average is not None
+    teams = {name: await mood_report(core.ctx, name, WEEK) for name in ("Support", "Billing", "Onboarding")}
 
     # the attack: org total minus every shown team, divided by the withheld teams' answers
     for target in (t for t in teams.values() if t.average is None):
@@ -285,8 +283,6 @@ async def test_subtracting_team_figures_from_the_org_wide_ones_never_reveals_a_w
     # what subtraction does give is the withheld teams together: 10 answers, above the minimum
     hidden = [t for t in teams.values() if t.average is None]
     assert sum(t.answered or 0 for t in hidden) >= 5
-    # and each team's own report agrees with the overview
-    assert (await mood_report(core.ctx, "Support", WEEK)).average is None
 
 
 @pytest.mark.parametrize(

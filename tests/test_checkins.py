@@ -13,17 +13,20 @@ from adapters.console.session import ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.grammar import parse
-from bot.grammar.checkins import MoveCheckin, OpenVent, StartCheckin, SwitchCheckins
+from bot.features import FEATURES
+from bot.features.checkins.grammar import MoveCheckin, OpenVent, StartCheckin, SwitchCheckins
 from bot.grammar.errors import GrammarError
 from bot.incoming import Pressed
 from bot.messages import plain_text
 from bot.people import Person
+from bot.registry import grammar_of
 from storage import checkins as repo
 from storage.db import Database
 from storage.tables.checkins import checkin_answered, checkin_invites, checkin_rounds, checkin_vents
 from storage.tables.delivery import outbox
 from tests.checkin_support import FRIDAY, NAMES, answer, count, open_round, session, texts
+
+parse = grammar_of(FEATURES).parse
 
 EIGHT = NAMES[:8]
 

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from adapters.console.session import ConsoleDirectory, ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
-from bot.config import ConfigError, DigestSettings, Settings, TeamSettings, load_settings
+from bot.config import ConfigError, Settings, TeamSettings, load_settings
 from bot.features.digest.chart import draw
 from bot.features.digest.figures import Digest, gather
+from bot.features.digest.settings import DigestSettings
 from bot.features.digest.view import digest_message
 from bot.features.digest.week import Week, due_at
 from bot.messages import Image, plain_text

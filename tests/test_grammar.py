@@ -5,11 +5,15 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.grammar import parse
+from bot.features import FEATURES
+from bot.features.kudos.grammar import GiveKudos, ShowStats
+from bot.grammar import ShowHelp
 from bot.grammar.errors import GrammarError
-from bot.grammar.kudos import GiveKudos, ShowHelp, ShowStats
 from bot.grammar.tokens import plain
 from bot.people import Person
+from bot.registry import grammar_of
+
+parse = grammar_of(FEATURES).parse
 
 ALICE = Person("console", "local", "alice", "alice")
 BOB = Person("console", "local", "bob", "bob")

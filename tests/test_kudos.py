@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from adapters.console.session import ConsoleDirectory, ConsoleSession
-from bot.grammar import HELP
+from bot.features import FEATURES
 from storage.tables.kudos import kudos, kudos_cogivers, kudos_recipients, kudos_values
 
 
@@ -155,7 +155,7 @@ async def test_stats_count_this_week_and_all_time_with_top_values(console: Conso
 
 async def test_help_lists_every_command_with_an_example(console: ConsoleSession) -> None:
     reply = where(await console.say("alice", "help"), "only @alice")[0]
-    for entry in HELP:
+    for entry in (e for f in FEATURES for e in f.help):
         assert entry.usage in reply and entry.example in reply
 
 

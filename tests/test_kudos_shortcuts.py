@@ -8,8 +8,8 @@ import json
 from sqlalchemy import func, select
 
 from adapters.console.session import ConsoleSession
-from bot.features.kudos import GIVE_SHORTCUT
-from bot.features.kudos_views import GIVE_FORM
+from bot.features.kudos.giving import GIVE_SHORTCUT
+from bot.features.kudos.views import GIVE_FORM
 from bot.forms import Note, Select, TextInput
 from bot.incoming import MessageRef, Reacted, Shortcut, Submitted
 from bot.messages import plain_text

@@ -92,15 +92,14 @@ async def test_bad_bodies_are_refused_without_a_stack_trace(secured_msteams: MsT
 
 
 async def test_the_server_warns_loudly_when_authentication_is_off(core: Huzzah, caplog) -> None:  # type: ignore[no-untyped-def]
-    from aiohttp import web
 
     with caplog.at_level(logging.WARNING):
-        build_msteams(core, MsTeamsConfig()).mount(web.Application())
+        build_msteams(core, MsTeamsConfig()).platform()
     assert NO_AUTH_WARNING in caplog.text
 
     caplog.clear()
     with caplog.at_level(logging.WARNING):
-        build_msteams(core, MsTeamsConfig(app_id=APP_ID, app_password="x")).mount(web.Application())
+        build_msteams(core, MsTeamsConfig(app_id=APP_ID, app_password="x")).platform()
     assert "NOT authenticated" not in caplog.text
 
 
@@ -130,8 +129,8 @@ async def test_teams_is_served_by_huzzahs_own_web_app(core: Huzzah) -> None:
 
     from huzzah.server import build_web_app, listening
 
-    msteams = build_msteams(core, MsTeamsConfig(app_id=APP_ID, app_password="x"))
-    app = build_web_app(core, [msteams.mount])
+    core.plug(build_msteams(core, MsTeamsConfig(app_id=APP_ID, app_password="x")).platform())
+    app = build_web_app(core)
     async with listening(app, "127.0.0.1", 0) as port, aiohttp.ClientSession() as http:
         async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
             assert health.status == 200

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.config import DigestSettings, Settings, TeamSettings
+from bot.config import Settings, TeamSettings
+from bot.features.digest.settings import DigestSettings
 from tests.msteams_support import (
     BOT,
     CHANNEL_ID,

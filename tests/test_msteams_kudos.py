@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
+from storage.tables.conversations import conversations
 from storage.tables.delivery import once_keys
 from storage.tables.kudos import kudos, kudos_recipients
-from storage.tables.msteams import msteams_conversations
 from tests.msteams_support import (
     BOT,
     CHANNEL_ID,
@@ -110,7 +110,7 @@ async def test_conversation_references_are_saved_without_activity_ids(msteams: M
     await msteams.send(bot_added_to_team(msteams.service_url, ALICE))
     await msteams.send(personal_message(msteams.service_url, ALICE, "help"))
 
-    saved = {r.id: r for r in await rows(msteams, msteams_conversations)}
+    saved = {r.id: r for r in await rows(msteams, conversations)}
     assert saved[personal_conversation(ALICE)].user_id == ALICE["id"]
     assert saved[personal_conversation(ALICE)].kind == "personal"
     assert all(r.reference.get("activityId") is None for r in saved.values())

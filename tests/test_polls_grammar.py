@@ -9,10 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.features import FEATURES
 from bot.features.polls.deadline import describe, resolve
-from bot.grammar import parse
+from bot.features.polls.grammar import Closes, CreatePoll, OpenPollBuilder, parse_closes, parse_poll
 from bot.grammar.errors import GrammarError
-from bot.grammar.polls import Closes, CreatePoll, OpenPollBuilder, parse_closes, parse_poll
+from bot.registry import grammar_of
+
+parse = grammar_of(FEATURES).parse
 
 LONDON = ZoneInfo("Europe/London")
 FIVE_PM = (17, 0)

@@ -13,7 +13,8 @@ from sqlalchemy import func, select, text
 from adapters.console.session import ConsoleDirectory, ConsoleMessenger, ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
-from bot.config import DigestSettings, Settings, TeamSettings
+from bot.config import Settings, TeamSettings
+from bot.features.digest.settings import DigestSettings
 from huzzah.scheduler import Scheduler
 from storage.db import Database
 from storage.digest import SKIPPED, claim_run

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from adapters.slack.app import COMMAND, EVENTS_PATH
-from bot.features.kudos import GIVE_SHORTCUT
+from bot.features.kudos.giving import GIVE_SHORTCUT
 
 MANIFEST = yaml.safe_load((Path(__file__).parent.parent / "slack-manifest.yaml").read_text(encoding="utf-8"))
 

@@ -162,16 +162,17 @@ async def test_two_instances_on_one_database_handle_a_repeated_event_once(
     if db.dialect != "postgresql":
         pytest.skip("several instances share one PostgreSQL")
     second = SlackAdapter(Huzzah(settings, db, clock), SlackConfig(BOT_TOKEN, SIGNING_SECRET, slack.api.base_url))
+    second.core.plug(second.platform())
     body = json.dumps(event_callback(app_mention("<@UHUZZAHBOT> <@UBOB> thanks for the save")))
     first_status, _ = await slack.post(body, JSON, signed_headers(body))
     retried = {**signed_headers(body), "Content-Type": JSON, "X-Slack-Retry-Num": "1"}
-    async with listening(build_web_app(second.core, [second.mount]), "127.0.0.1", 0) as port, \
+    async with listening(build_web_app(second.core), "127.0.0.1", 0) as port, \
             slack.http.post(f"http://127.0.0.1:{port}/slack/events", data=body.encode(), headers=retried) as resp:
         assert first_status == 200 and resp.status == 200
         while second.busy:
             await asyncio.sleep(0.02)
     await slack.settle()
-    await second.core.outbox.drain()
+    await second.core.drain()
     assert len(slack.api.posts_in("CKUDOS")) == 1 and await count(slack) == 1
 
 
@@ -202,7 +203,7 @@ async def test_delivery_ids_are_forgotten_after_a_day_and_other_claims_are_kept(
             select(once_keys.c.key))).scalars())
     assert before == ["kudos:reaction", "slack:event"]
     clock.advance(hours=25)
-    await slack.adapter.forget_old_deliveries()
+    await slack.core.tick()
     async with slack.core.ctx.db.transaction() as conn:
         after = (await conn.execute(select(once_keys.c.key))).scalars().all()
     assert [k.split(":")[0] for k in after] == ["kudos"]  # one reaction, one kudos, however late it is re-added

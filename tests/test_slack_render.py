@@ -14,7 +14,7 @@ from adapters.slack.render import (
     modal,
 )
 from bot.config import Settings
-from bot.features.kudos_views import ME_TOO, public_post
+from bot.features.kudos.views import ME_TOO, public_post
 from bot.forms import Checkboxes, Form, Note, Select, TextInput
 from bot.messages import Button, Buttons, Choices, Image, Link, Strong, message, say, text
 from bot.people import Person

@@ -23,8 +23,9 @@ async def test_a_slash_command_over_socket_mode_is_acked_and_gives_kudos(
     core: Huzzah, fake_slack_api: FakeSlackAPI
 ) -> None:
     api = fake_slack_api
-    adapter = SlackAdapter(core, SlackConfig(BOT_TOKEN, "", api.base_url, app_token="xapp-1-test"))
-    handler = await adapter.connect_socket_mode()
+    adapter = SlackAdapter(core, SlackConfig(BOT_TOKEN, "", api.base_url, app_token="xapp-1-test", socket_mode=True))
+    core.plug(adapter.platform())
+    await adapter.connect_socket_mode()
     try:
         await until(lambda: api.socket_connected)
         command = slash_command("<@UBOB> thanks for the save #ownership", response_url=api.response_url("UALICE"))
@@ -37,7 +38,7 @@ async def test_a_slash_command_over_socket_mode_is_acked_and_gives_kudos(
         await until(lambda: adapter.busy == 0 and bool(api.responses))
         await core.outbox.drain()
     finally:
-        await handler.close_async()
+        await adapter.stop()
 
     assert len(api.posts_in("CKUDOS")) == 1 and len(api.posts_in("DUBOB")) == 1
     assert "Sent!" in api.ephemerals("UALICE")[0]["text"]

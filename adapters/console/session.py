@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 from adapters.console.render import render, render_form
 from adapters.console.roster import ConsoleRoster
-from bot.app import Huzzah
 from bot.forms import Form
 from bot.incoming import MessageRef, Part, Pressed, Said, Submitted
 from bot.messages import Buttons, Message
 from bot.outgoing import Response
 from bot.people import Channel, Person
+from bot.platform import Core, Platform
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -98,13 +98,12 @@ class ConsoleMessenger:
 class ConsoleSession:
     """Type as anyone, anywhere; see what the bot does."""
 
-    def __init__(self, core: Huzzah, directory: ConsoleDirectory, *, echo: Callable[[Shown], None] | None = None,
+    def __init__(self, core: Core, directory: ConsoleDirectory, *, echo: Callable[[Shown], None] | None = None,
                  channel: str = "#general") -> None:
         self.core = core
         self.directory = directory
         self.messenger = ConsoleMessenger(echo=echo)
-        core.outbox.attach(self.messenger)
-        core.rosters[PLATFORM] = ConsoleRoster(directory)
+        core.plug(Platform(PLATFORM, self.messenger, ConsoleRoster(directory)))
         self.channel = channel
         self.open_forms: dict[str, Form] = {}
 
@@ -154,5 +153,5 @@ class ConsoleSession:
         if response.form is not None:
             self.open_forms[sender.user_id] = response.form
             self.messenger.record(Shown(f"form for {sender.label}", render_form(response.form)))
-        await self.core.outbox.drain()
+        await self.core.drain()
         return self.messenger.shown[start:]

@@ -12,18 +12,16 @@ from botbuilder.schema import Activity
 from adapters.msteams.cards import form_activity
 from adapters.msteams.messenger import MsTeamsMessenger
 from adapters.msteams.references import remember
-from adapters.msteams.translate import PERSONAL, incoming_of, person, tenant_of
-from bot.app import Huzzah
-from bot.features.help import help_message
+from adapters.msteams.translate import PERSONAL, PLATFORM, incoming_of, person, tenant_of
+from bot.failures import log_failure
 from bot.incoming import Said
 from bot.outgoing import Response
-from bot.people import Person
+from bot.people import Channel, Person
+from bot.platform import Core
 from bot.ports import DeliveryError
-from bot.safe_log import log_failure
-from storage.delivery import claim_once, forgetting
 
 log = logging.getLogger(__name__)
-SEEN_PREFIX = "msteams:message:"
+SEEN = "message:"
 
 
 class MsTeamsBot(Bot):
@@ -34,11 +32,10 @@ class MsTeamsBot(Bot):
     meets throttling may be retried for longer than that.
     """
 
-    def __init__(self, core: Huzzah, messenger: MsTeamsMessenger) -> None:
+    def __init__(self, core: Core, messenger: MsTeamsMessenger) -> None:
         self.core = core
         self.messenger = messenger
         self._answering: set[asyncio.Task[None]] = set()
-        core.tickers.append(forgetting(core.ctx.db, core.ctx.clock, SEEN_PREFIX))
 
     async def settle(self) -> None:
         """Wait until every answer still on its way has been delivered (or given up on)."""
@@ -48,10 +45,11 @@ class MsTeamsBot(Bot):
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
         try:
-            await remember(self.core.ctx.db, activity, self.core.ctx.clock.now())
+            await remember(self.core.conversations(PLATFORM), activity)
             if _installed_personally(context):
                 newcomer = person(activity.from_property, tenant_of(activity))
-                self._later(newcomer, Response(replies=(help_message(self.core.settings, ""),)))
+                welcome = Said(newcomer, Channel(PLATFORM, newcomer.workspace, "", is_direct=True), ("help",))
+                self._later(newcomer, await self.core.handle(welcome))
                 return
             incoming = incoming_of(activity)
             if incoming is None or (isinstance(incoming, Said) and not await self._first_delivery(activity)):
@@ -74,8 +72,7 @@ class MsTeamsBot(Bot):
         if not activity.id:
             return True
         seen = hashlib.sha256(f"{activity.conversation.id}|{activity.id}".encode()).hexdigest()[:40]
-        async with self.core.ctx.db.transaction() as conn:
-            return await claim_once(conn, f"{SEEN_PREFIX}{seen}", self.core.ctx.clock.now())
+        return await self.core.first_delivery(PLATFORM, f"{SEEN}{seen}")
 
     async def _answer(self, to: Person, response: Response) -> None:
         try:

@@ -33,13 +33,10 @@ from adapters.msteams.limits import (
 from adapters.msteams.pacing import Pacer, Sleep
 from adapters.msteams.references import conversation_of, restore
 from adapters.msteams.translate import PERSONAL, PLATFORM, base_conversation_id, is_bot_account
-from bot.clock import Clock
 from bot.incoming import MessageRef
 from bot.messages import Message
 from bot.people import Channel, Person
-from bot.ports import DeliveryError
-from storage import msteams as store
-from storage.db import Database
+from bot.ports import Conversation, Conversations, DeliveryError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -74,12 +71,11 @@ class MsTeamsMessenger:
 
     platform = PLATFORM
 
-    def __init__(self, adapter: CloudAdapter, config: MsTeamsConfig, db: Database, clock: Clock, *,
+    def __init__(self, adapter: CloudAdapter, config: MsTeamsConfig, conversations: Conversations, *,
                  pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep) -> None:
         self.adapter = adapter
         self.config = config
-        self.db = db
-        self.clock = clock
+        self.conversations = conversations
         self.pacer = pacer or Pacer()
         self.sleep = sleep
 
@@ -87,7 +83,7 @@ class MsTeamsMessenger:
         conv = await self._conversation(channel.workspace, channel.id)
         target = f"{conv.id};messageid={thread.id}" if thread else conv.id
         sent = await self._retrying(conv, target, lambda ctx: ctx.send_activity(message_activity(message)))
-        return MessageRef(PLATFORM, conv.tenant_id, conv.id, sent.id)
+        return MessageRef(PLATFORM, conv.workspace, conv.id, sent.id)
 
     async def direct(self, person: Person, message: Message) -> MessageRef:
         return await self.direct_activity(person, message_activity(message))
@@ -96,7 +92,7 @@ class MsTeamsMessenger:
         """Any activity (a form card, too) into the person's personal chat with the bot."""
         conv = await self._personal(person)
         sent = await self._retrying(conv, conv.id, lambda ctx: ctx.send_activity(activity))
-        return MessageRef(PLATFORM, conv.tenant_id, conv.id, sent.id)
+        return MessageRef(PLATFORM, conv.workspace, conv.id, sent.id)
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         conv = await self._conversation(ref.workspace, ref.channel)
@@ -117,21 +113,19 @@ class MsTeamsMessenger:
             page = await self._retrying(conv, conv.id, lambda ctx, t=token: _client(ctx).conversations
                                         .get_teams_conversation_paged_members(conv.id, MEMBERS_PAGE, t))
             for member in page.members or []:
-                people.append(Person(PLATFORM, conv.tenant_id, member.id, member.name or "",
+                people.append(Person(PLATFORM, conv.workspace, member.id, member.name or "",
                                      is_bot=is_bot_account(member.id)))
             token = page.continuation_token
             if not token:
                 break
-        async with self.db.transaction() as conn:
-            zones = await store.known_time_zones(conn, conv.tenant_id, [p.user_id for p in people])
+        zones = await self.conversations.time_zones(conv.workspace, [p.user_id for p in people])
         return [replace(p, tz=zones.get(p.user_id)) for p in people]
 
-    async def _conversation(self, tenant: str, conversation_id: str) -> store.MsTeamsConversation:
+    async def _conversation(self, tenant: str, conversation_id: str) -> Conversation:
         """A known conversation; a channel never seen is reached through the tenant's service URL."""
         base = base_conversation_id(conversation_id)
-        async with self.db.transaction() as conn:
-            known = await store.conversation(conn, base)
-            anchor = known or await store.any_conversation(conn, tenant)
+        known = await self.conversations.get(base)
+        anchor = known or await self.conversations.any_in(tenant)
         if known:
             return known
         if anchor is None:
@@ -139,13 +133,12 @@ class MsTeamsMessenger:
         reference = restore(anchor, base)
         reference.conversation.conversation_type = "channel"
         reference.user = None
-        return conversation_of(reference, anchor.tenant_id)
+        return conversation_of(reference, anchor.workspace)
 
-    async def _personal(self, person: Person) -> store.MsTeamsConversation:
+    async def _personal(self, person: Person) -> Conversation:
         """The bot's 1:1 chat with a person, created (and remembered) when there is none yet."""
-        async with self.db.transaction() as conn:
-            known = await store.personal_conversation(conn, person.workspace, person.user_id)
-            anchor = known or await store.any_conversation(conn, person.workspace)
+        known = await self.conversations.personal(person.workspace, person.user_id)
+        anchor = known or await self.conversations.any_in(person.workspace)
         if known:
             return known
         if anchor is None:
@@ -162,7 +155,7 @@ class MsTeamsMessenger:
 
         async def create() -> None:
             await self.adapter.create_conversation(
-                self.config.app_id, keep, params, channel_id=base.channel_id, service_url=anchor.service_url,
+                self.config.app_id, keep, params, channel_id=base.channel_id, service_url=anchor.endpoint,
             )
 
         await self._attempts(f"new:{person.user_id}", person.workspace, create)
@@ -172,11 +165,10 @@ class MsTeamsMessenger:
         reference.conversation.conversation_type = PERSONAL
         reference.conversation.tenant_id = person.workspace
         conv = conversation_of(reference, person.workspace)
-        async with self.db.transaction() as conn:
-            await store.save_conversation(conn, conv, self.clock.now())
+        await self.conversations.save(conv)
         return conv
 
-    async def _retrying(self, conv: store.MsTeamsConversation, conversation_id: str, op: Operation[T]) -> T:
+    async def _retrying(self, conv: Conversation, conversation_id: str, op: Operation[T]) -> T:
         reference = restore(conv, conversation_id)
         done: list[Any] = []
 
@@ -189,7 +181,7 @@ class MsTeamsMessenger:
             await self.adapter.continue_conversation(reference, callback, self.config.app_id)
             return done[-1]
 
-        return await self._attempts(conv.id, conv.tenant_id, once)
+        return await self._attempts(conv.id, conv.workspace, once)
 
     async def _attempts(self, conversation: str, tenant: str, once: Callable[[], Awaitable[T]]) -> T:
         attempt = 1

@@ -7,24 +7,21 @@ the bot may talk and nothing about what anyone did.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
-from adapters.msteams.translate import PERSONAL, base_conversation_id, tenant_of
-from storage.db import Database
-from storage.msteams import MsTeamsConversation, save_conversation
+from adapters.msteams.translate import PERSONAL, PLATFORM, base_conversation_id, tenant_of
+from bot.ports import Conversation, Conversations
 
 SAVED_FROM = frozenset({"message", "conversationUpdate", "installationUpdate"})
 
 
-def conversation_of(reference: ConversationReference, tenant: str) -> MsTeamsConversation:
+def conversation_of(reference: ConversationReference, tenant: str) -> Conversation:
     kind = reference.conversation.conversation_type or PERSONAL
     user_id = reference.user.id if kind == PERSONAL and reference.user else None
-    return MsTeamsConversation(
-        id=reference.conversation.id, tenant_id=tenant, kind=kind, user_id=user_id,
-        service_url=reference.service_url, reference=reference.serialize(),
+    return Conversation(
+        platform=PLATFORM, id=reference.conversation.id, workspace=tenant, kind=kind, user_id=user_id,
+        endpoint=reference.service_url, reference=reference.serialize(),
     )
 
 
@@ -39,16 +36,15 @@ def reference_of(activity: Activity) -> ConversationReference:
     return reference
 
 
-def restore(conv: MsTeamsConversation, conversation_id: str | None = None) -> ConversationReference:
+def restore(conv: Conversation, conversation_id: str | None = None) -> ConversationReference:
     """The stored reference, pointed at `conversation_id` (a thread of the channel) when given."""
     reference = ConversationReference().deserialize(conv.reference)
-    reference.service_url = conv.service_url
+    reference.service_url = conv.endpoint
     reference.conversation.id = conversation_id or conv.id
     return reference
 
 
-async def remember(db: Database, activity: Activity, at: datetime) -> None:
+async def remember(conversations: Conversations, activity: Activity) -> None:
     if activity.type not in SAVED_FROM or activity.conversation is None or not activity.service_url:
         return
-    async with db.transaction() as conn:
-        await save_conversation(conn, conversation_of(reference_of(activity), tenant_of(activity)), at)
+    await conversations.save(conversation_of(reference_of(activity), tenant_of(activity)))

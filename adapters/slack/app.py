@@ -10,11 +10,12 @@ trigger ids — never what someone chose, which may be an anonymous answer.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -25,17 +26,17 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import make_client
-from adapters.slack.config import SlackConfig
+from adapters.slack.config import SlackConfig, slack_config
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.render import PLATFORM, action_name, form_values, home_view, message_payload, modal, result_view
-from bot.app import SORRY, Huzzah
+from adapters.slack.roster import SlackRoster
+from bot.failures import SORRY, log_failure
 from bot.incoming import MessageRef, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Message
 from bot.outgoing import Response
 from bot.people import Channel, Person
-from bot.safe_log import log_failure
-from storage.delivery import claim_once, forgetting
+from bot.platform import Connector, Core, Platform, Receiving, Route
 
 log = logging.getLogger(__name__)
 BOLT_LOG = logging.getLogger(f"{__name__}.bolt")
@@ -43,7 +44,6 @@ BOLT_LOG = logging.getLogger(f"{__name__}.bolt")
 what someone wrote in confidence (a vent) — which is never logged."""
 
 EVENTS_PATH = "/slack/events"
-DEDUPE_PREFIX = "slack:"
 COMMAND = "/huzzah"
 MENTION_PREFIX = "@Huzzah "
 _ANY = re.compile(".+")
@@ -56,10 +56,10 @@ def dedupe_key(body: dict[str, Any]) -> str | None:
         event = body.get("event") or {}
         if event.get("type") in ("app_mention", "message") and event.get("channel") and event.get("ts"):
             # the same message can arrive as an app_mention and as a DM message, each with its own event_id
-            return f"{DEDUPE_PREFIX}msg:{body.get('team_id', '')}:{event['channel']}:{event['ts']}"
-        return f"{DEDUPE_PREFIX}event:{body['event_id']}" if body.get("event_id") else None
+            return f"msg:{body.get('team_id', '')}:{event['channel']}:{event['ts']}"
+        return f"event:{body['event_id']}" if body.get("event_id") else None
     trigger = body.get("trigger_id")
-    return f"{DEDUPE_PREFIX}trigger:{trigger}" if trigger else None
+    return f"trigger:{trigger}" if trigger else None
 
 
 def _team(body: dict[str, Any]) -> str:
@@ -72,17 +72,15 @@ def _team(body: dict[str, Any]) -> str:
 class SlackAdapter:
     """One Slack workspace: the bolt app, the Web API client, the directory cache and the messenger."""
 
-    def __init__(self, core: Huzzah, config: SlackConfig, client: AsyncWebClient | None = None) -> None:
+    def __init__(self, core: Core, config: SlackConfig, client: AsyncWebClient | None = None) -> None:
         self.core = core
         self.config = config
         self.client = client or make_client(config)
         self.directory = SlackDirectory(self.client)
         self.messenger = SlackMessenger(self.client, self.directory)
-        core.outbox.attach(self.messenger)
-        self.forget_old_deliveries = forgetting(core.ctx.db, core.ctx.clock, DEDUPE_PREFIX)
-        core.tickers.append(self.forget_old_deliveries)
         self.busy = 0
-        """Listeners still working after their ack (tests wait for 0; shutdown could too)."""
+        """Listeners still working after their ack (tests and shutdown wait for 0)."""
+        self._socket: Any = None
         BOLT_LOG.setLevel(logging.ERROR)
         # Socket Mode needs no signing secret; a random one keeps the HTTP route shut if it is mounted anyway
         self.bolt = AsyncApp(
@@ -107,8 +105,21 @@ class SlackAdapter:
         bolt.view_closed(_ANY)(self._closed)
         bolt.error(self._error)
 
-    def mount(self, app: web.Application) -> None:
-        app.router.add_post(EVENTS_PATH, self.handle)
+    def platform(self) -> Platform:
+        """Slack as the core and the server see it: over HTTP its one route, or over Socket Mode none."""
+        socket = self.config.socket_mode
+        return Platform(
+            name=PLATFORM, messenger=self.messenger, roster=SlackRoster(self.client, self.directory),
+            routes=() if socket else (Route("POST", EVENTS_PATH, self.handle),),
+            start=self.connect_socket_mode if socket else None, stop=self.stop,
+        )
+
+    async def stop(self) -> None:
+        """Close Socket Mode and let listeners that already acked finish their work."""
+        if self._socket is not None:
+            await self._socket.close_async()
+        while self.busy:
+            await asyncio.sleep(0.05)
 
     async def handle(self, request: web.Request) -> web.Response:
         """POST /slack/events: slash commands, events and interactivity, verified by bolt."""
@@ -119,12 +130,9 @@ class SlackAdapter:
 
     async def _once(self, body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
         key = dedupe_key(body)
-        if key is not None:
-            async with self.core.ctx.db.transaction() as conn:
-                first = await claim_once(conn, key, self.core.ctx.clock.now())
-            if not first:
-                log.info("ignored a repeated Slack delivery (%s)", key.split(":")[1])
-                return BoltResponse(status=200, body="")
+        if key is not None and not await self.core.first_delivery(PLATFORM, key):
+            log.info("ignored a repeated Slack delivery (%s)", key.split(":")[0])
+            return BoltResponse(status=200, body="")
         return await next()
 
     async def _error(self, error: Exception, body: dict[str, Any]) -> None:
@@ -238,7 +246,7 @@ class SlackAdapter:
 
         async def work() -> None:
             # only the configured emoji on a message is worth a users.info call; the core decides the rest
-            wanted = emoji == self.core.settings.kudos.reaction
+            wanted = self.core.wants_reaction(emoji)
             if item.get("type") != "message" or not event.get("item_user") or not wanted:
                 return
             sender = await self.directory.someone(team, user_id)
@@ -344,10 +352,20 @@ class SlackAdapter:
 
     # ---- Socket Mode -------------------------------------------------------------------------------
 
-    async def connect_socket_mode(self) -> Any:
-        """Serve the same app over Socket Mode (no public URL); returns the handler to close on shutdown."""
+    async def connect_socket_mode(self) -> None:
+        """Serve the same app over Socket Mode (no public URL); `stop` closes it."""
         from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-        handler = AsyncSocketModeHandler(self.bolt, self.config.app_token, web_client=self.client)
-        await handler.connect_async()
-        return handler
+        self._socket = AsyncSocketModeHandler(self.bolt, self.config.app_token, web_client=self.client)
+        await self._socket.connect_async()
+
+
+def configure(env: Mapping[str, str], receiving: Receiving) -> SlackConfig | None:
+    return slack_config(env, socket_mode=receiving == "socket", receiving=receiving != "none")
+
+
+def build(core: Core, config: SlackConfig) -> Platform:
+    return SlackAdapter(core, config).platform()
+
+
+CONNECTOR = Connector(PLATFORM, configure, build)

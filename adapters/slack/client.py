@@ -15,7 +15,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.config import SlackConfig
-from bot.limits import SLACK_INLINE_RETRIES, SLACK_INLINE_RETRY_AFTER_SECONDS
+from adapters.slack.limits import SLACK_INLINE_RETRIES, SLACK_INLINE_RETRY_AFTER_SECONDS
 
 
 def retry_after(headers: Any) -> float | None:

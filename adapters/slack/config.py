@@ -18,6 +18,7 @@ class SlackConfig:
     api_url: str = DEFAULT_API_URL
     app_token: str = ""
     """Only for Socket Mode (`huzzah serve --socket-mode`)."""
+    socket_mode: bool = False
 
 
 def slack_config(environ: Mapping[str, str] | None = None, *, socket_mode: bool = False,
@@ -50,4 +51,4 @@ def slack_config(environ: Mapping[str, str] | None = None, *, socket_mode: bool 
             "--socket-mode needs SLACK_APP_TOKEN set to an app-level token (xapp-…) with the connections:write scope"
         )
     api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
-    return SlackConfig(token, secret, api_url if api_url.endswith("/") else api_url + "/", app_token)
+    return SlackConfig(token, secret, api_url if api_url.endswith("/") else api_url + "/", app_token, socket_mode)

@@ -14,9 +14,9 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.limits import SLACK_CACHE_SECONDS
 from adapters.slack.render import PLATFORM
 from bot.incoming import Part
-from bot.limits import SLACK_CACHE_SECONDS
 from bot.people import Channel, Person
 
 _MARKUP = re.compile(r"<([^<>]*)>")

@@ -10,8 +10,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.directory import SlackDirectory
+from adapters.slack.limits import SLACK_MEMBERS_PAGE
 from adapters.slack.render import PLATFORM
-from bot.limits import SLACK_MEMBERS_PAGE
 from bot.people import Channel, Person
 
 log = logging.getLogger(__name__)

@@ -1,1 +1,14 @@
-"""Features are platform-blind services: an incoming or a job tick in, a Response and queued deliveries out."""
+"""The features Huzzah is built from, in the order their help lines are shown. Adding a feature: its folder
+under `bot/features/` (whose `__init__.py` defines a `Feature`, see `bot.feature`) and one line here."""
+
+from __future__ import annotations
+
+from bot.feature import Feature
+from bot.features import checkins, digest, kudos, polls
+
+FEATURES: tuple[Feature, ...] = (
+    kudos.FEATURE,
+    checkins.FEATURE,
+    polls.FEATURE,
+    digest.FEATURE,
+)

@@ -1,49 +1,57 @@
 """One text grammar for every platform: parts in, a command or a helpful GrammarError out — never raises.
 
-Each feature's module contributes its verbs to VERBS and its lines to HELP; text that starts with a
-mention (or `kudos`, `huzzah`, `give`) is a kudos.
+The verbs come from the features (`Handlers.verbs`), and so does what a leading mention means; `help`
+and `?` are the core's own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from bot.grammar import checkins, kudos, polls
 from bot.grammar.errors import GrammarError
-from bot.grammar.help import HelpEntry
 from bot.grammar.tokens import Parts, next_word, plain
 from bot.limits import MAX_COMMAND_CHARS
 from bot.people import Person
 
 Parser = Callable[[Parts], Any]
 
-VERBS: dict[str, Parser] = {
-    "help": kudos.parse_help,
-    "?": kudos.parse_help,
-    "stats": kudos.parse_stats,
-    **{verb: kudos.parse_kudos for verb in kudos.KUDOS_VERBS},
-    **{verb: checkins.parse_checkin for verb in checkins.CHECKIN_VERBS},
-    **{verb: checkins.parse_vent for verb in checkins.VENT_VERBS},
-    polls.VERB: polls.parse_poll,
-}
 
-HELP: tuple[HelpEntry, ...] = kudos.HELP + checkins.HELP + polls.HELP
+@dataclass(frozen=True)
+class ShowHelp:
+    """`help`, or nothing typed at all: the list of commands."""
 
 
-def parse(parts: Parts) -> Any:
-    """A command object from one of the grammar modules, or a GrammarError saying what to type instead."""
-    if len(plain(parts)) > MAX_COMMAND_CHARS:
-        return GrammarError(
-            f"That's longer than I can read ({MAX_COMMAND_CHARS:,} characters at most). Shorten it and try again."
-        )
-    word, rest = next_word(parts)
-    if word is None:
-        return kudos.ShowHelp()
-    if isinstance(word, Person) or word.startswith("@"):
-        return kudos.parse_kudos(parts)
-    verb = VERBS.get(word.casefold())
-    if verb is None:
-        shown = word if len(word) <= 30 else word[:29] + "…"
-        return GrammarError(f"I don't know the command “{shown}”.", show_help=True)
-    return verb(rest)
+def parse_help(parts: Parts) -> ShowHelp:
+    return ShowHelp()
+
+
+CORE_VERBS: Mapping[str, Parser] = {"help": parse_help, "?": parse_help}
+
+
+@dataclass(frozen=True)
+class Grammar:
+    verbs: Mapping[str, Parser]
+    """Casefolded verb → its parser (the text after it)."""
+    mention: Parser | None = None
+    """What text starting with a mention (or an @handle) means."""
+
+    def parse(self, parts: Parts) -> Any:
+        """A command object from a feature's grammar, or a GrammarError saying what to type instead."""
+        if len(plain(parts)) > MAX_COMMAND_CHARS:
+            return GrammarError(
+                f"That's longer than I can read ({MAX_COMMAND_CHARS:,} characters at most). Shorten it and try again."
+            )
+        word, rest = next_word(parts)
+        if word is None:
+            return ShowHelp()
+        if self.mention is not None and (isinstance(word, Person) or word.startswith("@")):
+            return self.mention(parts)
+        if isinstance(word, Person):
+            return GrammarError("Start with a command, e.g. `help`.", show_help=True)
+        verb = CORE_VERBS.get(word.casefold()) or self.verbs.get(word.casefold())
+        if verb is None:
+            shown = word if len(word) <= 30 else word[:29] + "…"
+            return GrammarError(f"I don't know the command “{shown}”.", show_help=True)
+        return verb(rest)

@@ -4,9 +4,11 @@ Revision ID: 0006_msteams
 Revises: 0005_teams
 Create Date: 2026-12-01 10:50:00
 
-Renames the conversation-reference table and rewrites the platform id everywhere it is stored: people,
-kudos, polls, tracked messages, the outbox (its column and the people and channels inside each pending
-payload, whose `Context` blocks become `Footnote`) and the delivery ids Teams retries are checked against.
+Teams' conversation references become the table `conversations` (with a platform column, so any platform
+that must remember where it may speak first can keep them there), and the platform id is rewritten
+everywhere it is stored: people,
+kudos, polls, tracked messages, the outbox (its column and the people and channels inside each payload,
+sent or not, whose `Context` blocks become `Footnote`) and the delivery ids Teams retries are checked against.
 """
 
 from collections.abc import Sequence
@@ -38,14 +40,38 @@ def _renamed(value: Any, old: str, new: str, blocks: dict[str, str]) -> Any:
     return value
 
 
-def _rename_table(old: str, new: str) -> None:
-    with op.batch_alter_table(f'{old}_conversations', schema=None) as batch_op:
-        batch_op.drop_index(f'ix_{old}_conversations_tenant_kind_user')
-    op.rename_table(f'{old}_conversations', f'{new}_conversations')
+def _conversations_of_every_platform() -> None:
+    """Teams' conversation references become `conversations`, one platform's among others."""
+    with op.batch_alter_table('teams_conversations', schema=None) as batch_op:
+        batch_op.drop_index('ix_teams_conversations_tenant_kind_user')
+    op.rename_table('teams_conversations', 'conversations')
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(f'ALTER TABLE {new}_conversations RENAME CONSTRAINT pk_{old}_conversations TO pk_{new}_conversations')
-    with op.batch_alter_table(f'{new}_conversations', schema=None) as batch_op:
-        batch_op.create_index(f'ix_{new}_conversations_tenant_kind_user', ['tenant_id', 'kind', 'user_id'],
+        op.execute('ALTER TABLE conversations RENAME CONSTRAINT pk_teams_conversations TO pk_conversations')
+    with op.batch_alter_table('conversations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('platform', sa.String(length=16), nullable=False, server_default='msteams'))
+        batch_op.alter_column('tenant_id', new_column_name='workspace', existing_type=sa.String(length=64),
+                              existing_nullable=False)
+        batch_op.alter_column('service_url', new_column_name='endpoint', existing_type=sa.Text(),
+                              existing_nullable=False)
+    with op.batch_alter_table('conversations', schema=None) as batch_op:
+        batch_op.alter_column('platform', server_default=None, existing_type=sa.String(length=16),
+                              existing_nullable=False)
+        batch_op.create_index('ix_conversations_person', ['platform', 'workspace', 'kind', 'user_id'], unique=False)
+
+
+def _teams_conversations_again() -> None:
+    with op.batch_alter_table('conversations', schema=None) as batch_op:
+        batch_op.drop_index('ix_conversations_person')
+        batch_op.drop_column('platform')
+        batch_op.alter_column('workspace', new_column_name='tenant_id', existing_type=sa.String(length=64),
+                              existing_nullable=False)
+        batch_op.alter_column('endpoint', new_column_name='service_url', existing_type=sa.Text(),
+                              existing_nullable=False)
+    op.rename_table('conversations', 'teams_conversations')
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute('ALTER TABLE teams_conversations RENAME CONSTRAINT pk_conversations TO pk_teams_conversations')
+    with op.batch_alter_table('teams_conversations', schema=None) as batch_op:
+        batch_op.create_index('ix_teams_conversations_tenant_kind_user', ['tenant_id', 'kind', 'user_id'],
                               unique=False)
 
 
@@ -53,9 +79,9 @@ def _rename_platform(old: str, new: str, blocks: dict[str, str]) -> None:
     bind = op.get_bind()
     for name in PLATFORM_TABLES:
         bind.execute(sa.text(f"UPDATE {name} SET platform = :new WHERE platform = :old"), {"new": new, "old": old})
-    outbox = sa.table("outbox", sa.column("id", sa.Integer), sa.column("payload", sa.JSON),
-                      sa.column("status", sa.String))
-    for row in bind.execute(sa.select(outbox.c.id, outbox.c.payload).where(outbox.c.status == "pending")).all():
+    outbox = sa.table("outbox", sa.column("id", sa.Integer), sa.column("payload", sa.JSON))
+    # every row, delivered ones too: `huzzah privacy` and `huzzah forget` find a person in any payload that names them
+    for row in bind.execute(sa.select(outbox.c.id, outbox.c.payload)).all():
         payload = _renamed(row.payload, old, new, blocks)
         if payload != row.payload:
             bind.execute(outbox.update().where(outbox.c.id == row.id).values(payload=payload))
@@ -64,10 +90,10 @@ def _rename_platform(old: str, new: str, blocks: dict[str, str]) -> None:
 
 
 def upgrade() -> None:
-    _rename_table("teams", "msteams")
+    _conversations_of_every_platform()
     _rename_platform("teams", "msteams", BLOCK_NAMES)
 
 
 def downgrade() -> None:
     _rename_platform("msteams", "teams", {v: k for k, v in BLOCK_NAMES.items()})
-    _rename_table("msteams", "teams")
+    _teams_conversations_again()

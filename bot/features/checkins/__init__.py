@@ -3,35 +3,42 @@ groups large enough that no answer can be traced back to whoever gave it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from bot.context import Context
+from bot.feature import Feature, Handlers
 from bot.features.checkins.answers import Answers
+from bot.features.checkins.grammar import (
+    CHECKIN_VERBS,
+    HELP,
+    VENT_VERBS,
+    MoveCheckin,
+    OpenVent,
+    StartCheckin,
+    SwitchCheckins,
+    parse_checkin,
+    parse_vent,
+)
 from bot.features.checkins.members import TeamMembers
 from bot.features.checkins.prefs import Preferences
 from bot.features.checkins.rounds import Rounds
+from bot.features.checkins.settings import CheckinSettings, CrisisSettings
 from bot.features.checkins.vents import Vents
 from bot.features.checkins.views import MOOD_ACTION, VENT_ACTION, VENT_FORM
-from bot.grammar.checkins import MoveCheckin, OpenVent, StartCheckin, SwitchCheckins
-from bot.ports import Roster
 
 
-class Checkins:
-    def __init__(self, ctx: Context, rosters: Mapping[str, Roster]) -> None:
-        self.members = TeamMembers(ctx, rosters)
-        self.answers = Answers(ctx, self.members)
-        self.vents = Vents(ctx, self.members)
-        self.preferences = Preferences(ctx, self.members)
-        self.rounds = Rounds(ctx, self.members)
+def build(ctx: Context) -> Handlers:
+    members = TeamMembers(ctx, ctx.rosters)
+    answers, vents, preferences = Answers(ctx, members), Vents(ctx, members), Preferences(ctx, members)
+    return Handlers(
+        commands={StartCheckin: answers.start, MoveCheckin: preferences.move, SwitchCheckins: preferences.switch,
+                  OpenVent: vents.open},
+        actions={MOOD_ACTION: answers.press, VENT_ACTION: vents.press},
+        forms={VENT_FORM: vents.submit},
+        tickers=(Rounds(ctx, members).tick,),
+    )
 
-    def register(self, core: Any) -> None:
-        """Hook into the core's commands, buttons, forms and scheduled work."""
-        core.commands[StartCheckin] = self.answers.start
-        core.commands[MoveCheckin] = self.preferences.move
-        core.commands[SwitchCheckins] = self.preferences.switch
-        core.commands[OpenVent] = self.vents.open
-        core.actions[MOOD_ACTION] = self.answers.press
-        core.actions[VENT_ACTION] = self.vents.press
-        core.forms[VENT_FORM] = self.vents.submit
-        core.tickers.append(self.rounds.tick)
+
+FEATURE = Feature(
+    "checkins", build,
+    verbs={**dict.fromkeys(CHECKIN_VERBS, parse_checkin), **dict.fromkeys(VENT_VERBS, parse_vent)}, help=HELP,
+    settings={"checkins": CheckinSettings, "crisis": CrisisSettings},
+)

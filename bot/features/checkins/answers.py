@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.config import Settings
+from bot.features.checkins.grammar import StartCheckin
 from bot.features.checkins.members import CheckinService
 from bot.features.checkins.rounds import when
 from bot.features.checkins.schedule import Slot, first_close, slot_for
+from bot.features.checkins.settings import CheckinSettings
 from bot.features.checkins.views import (
     ALREADY,
     CLOSED,
@@ -25,7 +27,6 @@ from bot.features.checkins.views import (
     question,
     vent_form,
 )
-from bot.grammar.checkins import StartCheckin
 from bot.incoming import Pressed, Said
 from bot.messages import say
 from bot.outgoing import Response, reply
@@ -69,7 +70,7 @@ class Answers(CheckinService):
 
     async def start(self, said: Said, _cmd: StartCheckin) -> Response:
         """`checkin`: this round's question right now, privately, once per round."""
-        if not self.settings.checkins.enabled:
+        if not self.settings.section(CheckinSettings).enabled:
             return reply(SWITCHED_OFF)
         member = await self.members.find(said.sender)
         if member is None:
@@ -85,7 +86,7 @@ class Answers(CheckinService):
                     f"You've already checked in this round — thank you. Your next check-in: "
                     f"{when(slot.next_after(found.closes_at), slot)}. `vent` is open any time."
                 ))
-            closes = max(found.closes_at, now + timedelta(days=self.settings.checkins.open_days))
+            closes = max(found.closes_at, now + timedelta(days=self.settings.section(CheckinSettings).open_days))
             if await repo.add_invite(conn, found.id, me, now):
                 await repo.keep_open_until(conn, found.id, closes)
             else:

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 
 from bot.config import Settings, parse_where
 from bot.context import Context
-from bot.limits import ROSTER_RECHECK_SECONDS, ROSTER_REFRESH_SECONDS
+from bot.failures import log_failure
+from bot.features.checkins.limits import ROSTER_RECHECK_SECONDS, ROSTER_REFRESH_SECONDS
 from bot.people import Channel, Person
 from bot.ports import Roster
-from bot.safe_log import log_failure
 
 log = logging.getLogger(__name__)
 

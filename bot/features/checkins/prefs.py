@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.features.checkins.grammar import MoveCheckin, SwitchCheckins
 from bot.features.checkins.members import CheckinService
 from bot.features.checkins.rounds import when
 from bot.features.checkins.schedule import slot_for
-from bot.grammar.checkins import MoveCheckin, SwitchCheckins
 from bot.incoming import Said
 from bot.messages import footnote, message, text
 from bot.outgoing import Response, reply

@@ -1,4 +1,4 @@
-"""Mood figures safe to show managers: per team per round, and for everyone together.
+"""Mood figures safe to show managers: per team per round.
 
 Three rules, applied here so no caller can show more than they allow:
 - a figure built from fewer answers than `anonymity.min_group_size` is withheld;
@@ -12,16 +12,14 @@ Three rules, applied here so no caller can show more than they allow:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.context import Context
-from bot.limits import MOOD_TREND_ROUNDS
+from bot.features.checkins.limits import MOOD_TREND_ROUNDS
 from bot.reports import MoodReport
 from storage import checkins as repo
 
-EVERYONE = "Everyone"
 TOO_FEW = "not enough answers to share without risking anyone's anonymity"
 DIFFERENCING = (
     "withheld so that a smaller team's figures can't be worked out by subtracting from the organisation-wide "
@@ -29,15 +27,6 @@ DIFFERENCING = (
 )
 NO_ROUND = "no check-in round ran for this team that week"
 STILL_OPEN = "comments are shared after the round closes"
-
-
-@dataclass(frozen=True)
-class MoodOverview:
-    """One week: every team's report and the organisation-wide one, consistent with each other."""
-
-    week: str
-    everyone: MoodReport
-    teams: tuple[MoodReport, ...]
 
 
 def withheld_teams(figures: Iterable[repo.RoundFigures], min_group: int) -> tuple[set[str], bool]:
@@ -60,22 +49,6 @@ def withheld_teams(figures: Iterable[repo.RoundFigures], min_group: int) -> tupl
         hidden.add(candidate)
     org_shown = sum(answered.values()) >= min_group and not exposed()
     return hidden, org_shown
-
-
-async def mood_overview(ctx: Context, week: str) -> MoodOverview:
-    min_group = ctx.settings.anonymity.min_group_size
-    async with ctx.db.transaction() as conn:
-        figures = await repo.figures_for_week(conn, week)
-        hidden, org_shown = withheld_teams(figures, min_group)
-        reports = []
-        for f in figures:
-            trend = await _trend(ctx, conn, f.round.team, week)
-            vents, vents_note = await _vents(ctx, conn, f)
-            reports.append(_report(f.round.team, week, [f], f.round.team not in hidden, f.answered < min_group,
-                                   trend, vents, vents_note))
-    org_too_few = sum(f.answered for f in figures) < min_group
-    everyone = _report(EVERYONE, week, figures, org_shown, org_too_few, (), None, "")
-    return MoodOverview(week, everyone, tuple(sorted(reports, key=lambda r: r.team)))
 
 
 async def mood_report(ctx: Context, team: str, week: str) -> MoodReport:

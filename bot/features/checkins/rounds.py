@@ -11,13 +11,14 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.config import WEEKDAYS
+from bot.failures import log_failure
 from bot.features.checkins.members import CheckinService
 from bot.features.checkins.schedule import DAY_NAMES, Slot, first_close, slot_for
+from bot.features.checkins.settings import CheckinSettings
 from bot.features.checkins.views import question
 from bot.outbox import send_later
 from bot.outgoing import Direct
 from bot.people import Person
-from bot.safe_log import log_failure
 from storage import checkins as repo
 from storage.people import people_by_id, upsert_person
 
@@ -37,20 +38,20 @@ def invite_key(round_id: str, person_id: int) -> str:
 class Rounds(CheckinService):
     async def tick(self) -> None:
         now = self.ctx.clock.now()
-        if self.settings.checkins.enabled:
+        if self.settings.section(CheckinSettings).enabled:
             for team, people in (await self.members.by_team()).items():
                 try:
                     await self._ask_due(team, people, now)
                 except Exception as exc:
                     log_failure(log, f"check-in fan-out for team {team!r}", exc)
-            if self.settings.checkins.reminder:
+            if self.settings.section(CheckinSettings).reminder:
                 await self._remind(now)
         await self._close(now)
         await self._forget(now)
 
     async def _ask_due(self, team: str, people: list[Person], now: datetime) -> None:
         """Invite everyone whose own check-in time has come and whose window is still open."""
-        open_for = timedelta(days=self.settings.checkins.open_days)
+        open_for = timedelta(days=self.settings.section(CheckinSettings).open_days)
         askable = [p for p in people if not p.is_bot and p.active]
         async with self.ctx.db.transaction() as conn:
             known = await repo.people_ids(conn, askable)
@@ -81,7 +82,7 @@ class Rounds(CheckinService):
 
     async def _invite(self, team: str, person: Person, slot: Slot, ask_at: datetime, week: str, now: datetime) -> None:
         """One person's invitation and DM, together or not at all."""
-        closes = ask_at + timedelta(days=self.settings.checkins.open_days)
+        closes = ask_at + timedelta(days=self.settings.section(CheckinSettings).open_days)
         async with self.ctx.db.transaction() as conn:
             pid = await upsert_person(conn, person, now)
             found = await repo.ensure_round(conn, team, week, first_close(self.settings, week, ask_at))
@@ -93,7 +94,7 @@ class Rounds(CheckinService):
             await send_later(conn, dm, now, key=invite_key(found.id, pid))
 
     async def _remind(self, now: datetime) -> None:
-        asked_before = now - timedelta(hours=self.settings.checkins.reminder_after_hours)
+        asked_before = now - timedelta(hours=self.settings.section(CheckinSettings).reminder_after_hours)
         async with self.ctx.db.transaction() as conn:
             due = await repo.due_reminders(conn, asked_before, now)
         for round_id, pid in due:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar import iso_week, week_start, zone_or
 from bot.config import WEEKDAYS, Settings
+from bot.features.checkins.settings import CheckinSettings
 from storage.checkins import Prefs
 
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
@@ -48,7 +49,8 @@ class Slot:
 
 def slot_for(settings: Settings, tz: str | None, prefs: Prefs | None) -> Slot:
     prefs = prefs or Prefs()
-    return Slot(prefs.day or settings.checkins.day, prefs.time or settings.checkins.time, zone_or(tz, settings.zone))
+    asked = settings.section(CheckinSettings)
+    return Slot(prefs.day or asked.day, prefs.time or asked.time, zone_or(tz, settings.zone))
 
 
 def week_over(week: str) -> datetime:
@@ -60,4 +62,4 @@ def week_over(week: str) -> datetime:
 
 def first_close(settings: Settings, week: str, asked_at: datetime) -> datetime:
     """A new round stays open for the first person's full window, and at least until its week is over."""
-    return max(week_over(week), asked_at + timedelta(days=settings.checkins.open_days))
+    return max(week_over(week), asked_at + timedelta(days=settings.section(CheckinSettings).open_days))

@@ -9,38 +9,46 @@ from __future__ import annotations
 
 from bot.features.checkins.answers import current_round
 from bot.features.checkins.crisis import mentions_crisis
+from bot.features.checkins.grammar import OpenVent
+from bot.features.checkins.limits import MAX_VENT_CHARS
 from bot.features.checkins.members import CheckinService
 from bot.features.checkins.schedule import slot_for
+from bot.features.checkins.settings import CheckinSettings, CrisisSettings
 from bot.features.checkins.views import (
     DISCARD,
     DISCARD_FIELD,
     NO_TEAM,
+    NOT_YOURS,
     SWITCHED_OFF,
     TYPED_IN_CHAT,
     VENT_DISCARDED,
     VENT_EMPTY,
     VENT_FIELD,
     VENT_KEPT,
+    VENT_NOT_YOURS,
     VENT_TOO_LONG,
     crisis,
     vent_form,
 )
-from bot.grammar.checkins import OpenVent
 from bot.incoming import Pressed, Said, Submitted
-from bot.limits import MAX_VENT_CHARS
 from bot.messages import Message, say
 from bot.outgoing import Response, reply
+from bot.people import Person
 from storage import checkins as repo
+from storage.people import person_id
 
 
 class Vents(CheckinService):
     async def open(self, said: Said, cmd: OpenVent) -> Response:
-        if not self.settings.checkins.enabled:
+        if not self.settings.section(CheckinSettings).enabled:
             return reply(SWITCHED_OFF)
         notes = (say(TYPED_IN_CHAT),) if cmd.typed else ()
         return Response(replies=notes, form=vent_form(self.settings))
 
     async def press(self, pressed: Pressed) -> Response:
+        """The question's vent button: its form, unless that question was someone else's."""
+        if pressed.value and not await self._may_answer(pressed.value, pressed.sender):
+            return reply(NOT_YOURS)
         return Response(form=vent_form(self.settings, pressed.value))
 
     async def submit(self, submitted: Submitted) -> Response:
@@ -49,7 +57,7 @@ class Vents(CheckinService):
         chosen = submitted.values.get(DISCARD_FIELD, ())
         discard = DISCARD in ((chosen,) if isinstance(chosen, str) else chosen)
         replies: list[Message] = []
-        if body and mentions_crisis(body, self.settings.crisis.phrases):
+        if body and mentions_crisis(body, self.settings.section(CrisisSettings).phrases):
             replies.append(crisis(self.settings))
         replies.append(await self._keep(submitted, body, discard))
         return Response(replies=tuple(replies))
@@ -61,6 +69,8 @@ class Vents(CheckinService):
             return VENT_DISCARDED
         if len(body) > MAX_VENT_CHARS:
             return VENT_TOO_LONG
+        if submitted.context and not await self._may_answer(submitted.context, submitted.sender):
+            return VENT_NOT_YOURS
         member = await self.members.find(submitted.sender)
         if member is None:
             return NO_TEAM
@@ -73,3 +83,17 @@ class Vents(CheckinService):
             await repo.add_vent(conn, found.id, body)
         await self.ctx.db.forget_page_history()
         return VENT_KEPT
+
+    async def _may_answer(self, round_id: str, sender: Person) -> bool:
+        """Whether a vent for this round may come from this person: they were asked in it (or the round is long
+        gone, and the vent goes to their team's current one, as `vent` does).
+
+        Asked in its own read-only transaction, so the one that keeps the vent still writes the vent alone and
+        reads nothing with a name on it.
+        """
+        async with self.ctx.db.transaction() as conn:
+            found = await repo.get_round(conn, round_id)
+            if found is None:
+                return True
+            me = await person_id(conn, sender)
+            return me is not None and await repo.is_invited(conn, found.id, me)

@@ -7,8 +7,9 @@ nothing anyone answers becomes a chat message in the platform's own history (exp
 from __future__ import annotations
 
 from bot.config import Settings
+from bot.features.checkins.limits import MAX_VENT_CHARS
+from bot.features.checkins.settings import CrisisSettings
 from bot.forms import Checkboxes, Form, Note, TextInput
-from bot.limits import MAX_VENT_CHARS
 from bot.messages import Button, Buttons, Inline, Link, Message, Strong, footnote, message, say, text
 
 MOOD_ACTION = "checkin.mood"
@@ -70,7 +71,14 @@ CLOSED = say(
     "This round has closed, so I can't count that one — thank you for wanting to answer. "
     "Your next check-in will come as usual."
 )
-NOT_YOURS = say("This check-in wasn't sent to you, so I can't count it. Type `checkin` to answer your own.")
+NOT_YOURS = say(
+    "This check-in wasn't sent to you, so I can't count an answer to it. If you're in a team, type `checkin` "
+    "to get your own — and `vent` is open any time."
+)
+VENT_NOT_YOURS = say(
+    "This check-in wasn't sent to you, so I didn't keep what you wrote. If you're in a team, type `checkin` "
+    "to get your own — or `vent` to write it down any time."
+)
 SWITCHED_OFF = say("Check-ins are switched off in this workspace (`checkins.enabled` in app.yaml).")
 STALE = say("I don't know that check-in any more. Type `checkin` to answer this week's.")
 NO_TEAM = say(
@@ -93,7 +101,7 @@ TYPED_IN_CHAT = (
 def crisis(settings: Settings) -> Message:
     """The writer's private lifeline; nobody else is told anything."""
     lines = []
-    for resource in settings.crisis.resources:
+    for resource in settings.section(CrisisSettings).resources:
         parts: list[Inline] = [Strong(resource.name)]
         if resource.contact:
             parts.append(f" — {resource.contact}")
@@ -101,7 +109,7 @@ def crisis(settings: Settings) -> Message:
             parts += [" — ", Link(resource.url)]
         lines.append(text("• ", *parts))
     return message(
-        text("💛 ", settings.crisis.message),
+        text("💛 ", settings.section(CrisisSettings).message),
         *lines,
         footnote("Only you can see this. Nobody else has been told anything."),
         summary="Support is available",

@@ -7,6 +7,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.config import Settings, parse_where
+from bot.features.digest.settings import DigestSettings
 from bot.messages import Message
 from bot.outgoing import Delivery, Direct, Post
 from bot.people import Channel, Person
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 def has_audience(settings: Settings) -> bool:
-    return bool(settings.digest.channels or settings.digest.managers)
+    return bool(settings.section(DigestSettings).channels or settings.section(DigestSettings).managers)
 
 
 async def deliveries(
@@ -36,13 +37,13 @@ async def deliveries(
                 log.warning("digest for %s %s: no %s workspace known yet, skipping it there", team, week, platform)
         return workspaces[platform]
 
-    for raw in settings.digest.channels:
+    for raw in settings.section(DigestSettings).channels:
         where = parse_where(raw)
         ws = await workspace(where.platform)
         if ws is not None:
             channel = Channel(where.platform, ws, where.ref, name=where.ref)
             out.append((f"digest:{team}:{week}:post:{raw}", Post(channel, msg)))
-    for raw in settings.digest.managers:
+    for raw in settings.section(DigestSettings).managers:
         platform, _, user = raw.partition(":")
         ws = await workspace(platform)
         if ws is not None:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from bot.context import Context
 from bot.features.checkins.report import mood_report
+from bot.features.checkins.settings import CheckinSettings
+from bot.features.digest.limits import DIGEST_HIGHLIGHTS, DIGEST_TOP_VALUES
 from bot.features.digest.week import Week
 from bot.features.polls.report import closed_polls
-from bot.limits import DIGEST_HIGHLIGHTS, DIGEST_TOP_VALUES
 from bot.reports import MoodReport, PollResult
 from storage.digest import KudosFigures, kudos_figures
 from storage.kudos import KudosRecord, get_kudos
@@ -32,6 +33,6 @@ async def gather(ctx: Context, team: str, week: Week) -> Digest:
             conn, team, week.days(zone), week.before().start(zone), top=DIGEST_TOP_VALUES, highlights=DIGEST_HIGHLIGHTS
         )
         highlights = tuple(r for r in [await get_kudos(conn, i) for i in figures.highlights] if r is not None)
-    mood = await mood_report(ctx, team, week.label) if ctx.settings.checkins.enabled else None
+    mood = await mood_report(ctx, team, week.label) if ctx.settings.section(CheckinSettings).enabled else None
     polls = tuple(await closed_polls(ctx, team, week.start(zone), week.end(zone)))
     return Digest(team, week, figures, highlights, mood, polls)

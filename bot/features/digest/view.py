@@ -6,8 +6,8 @@ import random
 
 from bot.config import Settings
 from bot.features.digest.figures import Digest
-from bot.features.kudos_views import names, value_chips
-from bot.limits import DIGEST_MAX_VENTS
+from bot.features.digest.limits import DIGEST_MAX_VENTS
+from bot.features.kudos.views import names, value_chips
 from bot.messages import Block, Divider, Fields, Image, Message, Strong, footnote, message, text
 from bot.reports import MoodReport, PollResult
 from storage.kudos import KudosRecord

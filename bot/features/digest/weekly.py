@@ -18,6 +18,7 @@ from bot.context import Context
 from bot.features.digest.audience import deliveries, has_audience
 from bot.features.digest.chart import draw
 from bot.features.digest.figures import Digest, gather
+from bot.features.digest.settings import DigestSettings
 from bot.features.digest.view import digest_message
 from bot.features.digest.week import Week, due_at
 from bot.messages import Message
@@ -43,16 +44,16 @@ class WeeklyDigest:
         return [t.name for t in self.ctx.settings.teams] or [self.ctx.settings.default_team]
 
     def due(self, week: Week) -> datetime:
-        digest = self.ctx.settings.digest
+        digest = self.ctx.settings.section(DigestSettings)
         return due_at(week, digest.day, digest.time, self.ctx.settings.zone)
 
     async def tick(self) -> None:
         """Settle every digest whose time has come: the week just ended, and the one before while in grace."""
         settings = self.ctx.settings
-        if not settings.digest.enabled or not has_audience(settings):
+        if not settings.section(DigestSettings).enabled or not has_audience(settings):
             return
         now = self.ctx.clock.now()
-        grace = timedelta(hours=settings.digest.grace_hours)
+        grace = timedelta(hours=settings.section(DigestSettings).grace_hours)
         last = Week.of(now, settings.zone).before()
         async with self.ctx.db.transaction() as conn:
             began = await first_seen(conn)
@@ -71,7 +72,7 @@ class WeeklyDigest:
         async with self.ctx.db.transaction() as conn:
             if await run_of(conn, team, week.label) is not None:
                 return
-        if now - due > timedelta(hours=self.ctx.settings.digest.grace_hours):
+        if now - due > timedelta(hours=self.ctx.settings.section(DigestSettings).grace_hours):
             await self.skip(team, week, due, now)
             return
         await self.post(team, week)
@@ -85,7 +86,7 @@ class WeeklyDigest:
             "weekly digest for %s %s skipped, too late: it was due %s and Huzzah was not running until %s, "
             "past the %dh grace window (digest.grace_hours in app.yaml)",
             team, week.label, f"{due:%Y-%m-%d %H:%M} UTC", f"{now:%Y-%m-%d %H:%M} UTC",
-            self.ctx.settings.digest.grace_hours,
+            self.ctx.settings.section(DigestSettings).grace_hours,
         )
 
     async def post(self, team: str, week: Week) -> int | None:

@@ -2,41 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.context import Context
+from bot.feature import Feature, Handlers
 from bot.features.polls.asking import Asking
 from bot.features.polls.builder import BUILDER
 from bot.features.polls.closing import Closing
+from bot.features.polls.grammar import HELP, VERB, CreatePoll, OpenPollBuilder, parse_poll
+from bot.features.polls.settings import PollSettings
 from bot.features.polls.views import CLOSE, VIEW, VOTE, poll_message
 from bot.features.polls.voting import Voting
-from bot.grammar.polls import CreatePoll, OpenPollBuilder
 from bot.messages import Message, say
 from storage import polls as repo
 
 
-class Polls:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.asking = Asking(ctx)
-        self.closing = Closing(ctx)
-        self.voting = Voting(ctx, self.closing)
+def build(ctx: Context) -> Handlers:
+    asking, closing = Asking(ctx), Closing(ctx)
+    voting = Voting(ctx, closing)
 
-    def register(self, core: Any) -> None:
-        """Hook into the core's commands, buttons, form, outbox views and scheduled work."""
-        core.commands[CreatePoll] = self.asking.typed
-        core.commands[OpenPollBuilder] = self.asking.open_builder
-        core.actions[VOTE] = self.voting.press
-        core.actions[CLOSE] = self.closing.press
-        core.forms[BUILDER] = self.asking.submitted
-        core.outbox.views[VIEW] = self.view
-        core.tickers.append(self.closing.tick)
-
-    async def view(self, poll_id: str) -> Message:
+    async def view(poll_id: str) -> Message:
         """The channel message as it stands now, for Refresh deliveries."""
-        async with self.ctx.db.transaction() as conn:
+        async with ctx.db.transaction() as conn:
             poll = await repo.get_poll(conn, int(poll_id))
             tally = await repo.tally(conn, poll) if poll else None
         if poll is None or tally is None:
             return say("This poll was removed.")
-        return poll_message(poll, tally, self.ctx.settings.zone)
+        return poll_message(poll, tally, ctx.settings.zone)
+
+    return Handlers(
+        commands={CreatePoll: asking.typed, OpenPollBuilder: asking.open_builder},
+        actions={VOTE: voting.press, CLOSE: closing.press},
+        forms={BUILDER: asking.submitted},
+        views={VIEW: view},
+        tickers=(closing.tick,),
+    )
+
+
+FEATURE = Feature("polls", build, verbs={VERB: parse_poll}, help=HELP, settings={"polls": PollSettings})

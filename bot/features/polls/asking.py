@@ -9,8 +9,9 @@ from bot.context import Context
 from bot.features.polls import builder, rules
 from bot.features.polls.ballot import new_secret
 from bot.features.polls.deadline import resolve
+from bot.features.polls.grammar import CreatePoll, OpenPollBuilder
+from bot.features.polls.settings import PollSettings
 from bot.features.polls.views import IN_A_CHANNEL, not_posted, poll_message, posted, track_key
-from bot.grammar.polls import CreatePoll, OpenPollBuilder
 from bot.incoming import Said, Submitted
 from bot.messages import say
 from bot.outbox import send_later
@@ -36,7 +37,7 @@ class Asking:
     async def open_builder(self, said: Said, _: OpenPollBuilder) -> Response:
         if said.channel.is_direct:
             return reply(IN_A_CHANNEL)
-        return Response(form=builder.builder_form(said.channel, self.ctx.settings.polls))
+        return Response(form=builder.builder_form(said.channel, self.ctx.settings.section(PollSettings)))
 
     async def submitted(self, submitted: Submitted) -> Response:
         where = builder.channel_of(submitted)
@@ -44,13 +45,14 @@ class Asking:
         closes_at, problems = self._check(cmd, submitted.sender)
         problems = unreadable + problems
         if problems:
-            form = builder.builder_form(where, self.ctx.settings.polls, submitted.values, tuple(problems))
+            settings = self.ctx.settings.section(PollSettings)
+            form = builder.builder_form(where, settings, submitted.values, tuple(problems))
             return Response(form=form)
         return await self._post(where, submitted.sender, cmd, closes_at)
 
     def _check(self, cmd: CreatePoll, asker: Person) -> tuple[datetime | None, list[str]]:
         """The deadline the poll will have, and every rule it breaks (one line each)."""
-        settings = self.ctx.settings.polls
+        settings = self.ctx.settings.section(PollSettings)
         now = self.ctx.clock.now()
         zone = zone_or(asker.tz, self.ctx.settings.zone)
         if cmd.closes is not None:

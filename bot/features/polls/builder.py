@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from bot.config import PollSettings
+from bot.features.polls.grammar import CreatePoll, parse_closes
+from bot.features.polls.limits import MAX_POLL_OPTIONS, MAX_POLL_QUESTION_CHARS, MIN_POLL_OPTIONS
+from bot.features.polls.settings import PollSettings
 from bot.forms import Checkboxes, Form, Note, TextInput
-from bot.grammar.polls import CreatePoll, parse_closes
 from bot.incoming import Submitted
-from bot.limits import MAX_POLL_OPTIONS, MAX_POLL_QUESTION_CHARS, MIN_POLL_OPTIONS
 from bot.people import Channel
 
 BUILDER = "poll.builder"

@@ -11,11 +11,11 @@ import logging
 from datetime import datetime
 
 from bot.context import Context
+from bot.failures import log_failure
 from bot.features.polls.views import ALREADY_CLOSED, CLOSED_NOW, GONE, VIEW, only_the_asker, results_message, track_key
 from bot.incoming import Pressed
 from bot.outbox import send_later
 from bot.outgoing import Post, Refresh, Response, reply
-from bot.safe_log import log_failure
 from storage import polls as repo
 from storage.polls import AT_DEADLINE, BY_ASKER
 

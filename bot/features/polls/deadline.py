@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.grammar.polls import Closes
+from bot.features.polls.grammar import Closes
 
 
 def resolve(closes: Closes, now: datetime, zone: ZoneInfo, default_at: tuple[int, int]) -> datetime:

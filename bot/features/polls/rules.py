@@ -8,16 +8,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import PollSettings
 from bot.features.polls.deadline import describe
-from bot.grammar.polls import CreatePoll
-from bot.limits import (
+from bot.features.polls.grammar import CreatePoll
+from bot.features.polls.limits import (
     MAX_POLL_OPTION_CHARS,
     MAX_POLL_OPTIONS,
     MAX_POLL_QUESTION_CHARS,
     MIN_POLL_OPEN_MINUTES,
     MIN_POLL_OPTIONS,
 )
+from bot.features.polls.settings import PollSettings
 
 
 def _folded(option: str) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.features.kudos_views import names as mentions
+from bot.features.kudos.views import names as mentions
 from bot.features.polls.deadline import describe
-from bot.limits import POLL_NAMES_SHOWN
+from bot.features.polls.limits import POLL_NAMES_SHOWN
 from bot.messages import Block, Button, Buttons, Inline, Message, Strong, footnote, message, say, text
 from bot.people import Person
 from storage.polls import BY_ASKER, PollRecord, Tally

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bot.calendar import week_start
 from bot.context import Context
-from bot.features.kudos_views import value_chips
-from bot.grammar.kudos import ShowStats
+from bot.features.kudos.grammar import ShowStats
+from bot.features.kudos.views import value_chips
 from bot.incoming import Said
 from bot.messages import Fields, Message, Strong, message, text
+from bot.outgoing import Response, reply
 from bot.people import Person
 from storage.kudos import PersonStats, person_stats
 from storage.people import person_id
@@ -38,6 +39,6 @@ def stats_message(ctx: Context, person: Person, stats: PersonStats | None, *, yo
     )
 
 
-async def show_stats(ctx: Context, said: Said, cmd: ShowStats) -> Message:
+async def show_stats(ctx: Context, said: Said, cmd: ShowStats) -> Response:
     person = cmd.who or said.sender
-    return stats_message(ctx, person, await stats_of(ctx, person), yours=person == said.sender)
+    return reply(stats_message(ctx, person, await stats_of(ctx, person), yours=person == said.sender))

@@ -11,7 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.calendar import day_start, zone_or
 from bot.config import Settings
 from bot.context import Context
-from bot.features.kudos_views import (
+from bot.features.kudos.grammar import GiveKudos
+from bot.features.kudos.limits import MAX_REASON_CHARS, MAX_RECIPIENTS
+from bot.features.kudos.settings import KudosSettings
+from bot.features.kudos.views import (
     REACTION_REASON,
     confirmation,
     give_form,
@@ -19,10 +22,8 @@ from bot.features.kudos_views import (
     public_post,
     recipient_dm,
 )
-from bot.grammar.kudos import GiveKudos
 from bot.grammar.tokens import plain
 from bot.incoming import Pressed, Reacted, Said, Shortcut, Submitted
-from bot.limits import MAX_REASON_CHARS, MAX_RECIPIENTS
 from bot.messages import Message, say
 from bot.outbox import send_later
 from bot.outgoing import NOTHING, Direct, Post, Refresh, Response, reply
@@ -102,17 +103,17 @@ class Kudos:
     async def _allowance_left(self, conn: AsyncConnection, giver: Person, giver_id: int, now: datetime) -> int:
         since = day_start(now, zone_or(giver.tz, self.settings.zone))
         spent = await repo.thanks_given_since(conn, giver_id, since)
-        return self.settings.kudos.daily_allowance - spent
+        return self.settings.section(KudosSettings).daily_allowance - spent
 
     def _no_allowance(self, left: int, wanted: int) -> KudosError:
-        per_day = self.settings.kudos.daily_allowance
+        per_day = self.settings.section(KudosSettings).daily_allowance
         return KudosError(
             f"You have {max(left, 0)} of your {per_day} daily thank-yous left and this needs {wanted}. "
             "Your allowance refills at midnight — save the rest for tomorrow!"
         )
 
     def _public_channel(self, where: Channel) -> Channel:
-        configured = self.settings.channels_for(self.settings.kudos.channels, where.platform)
+        configured = self.settings.channels_for(self.settings.section(KudosSettings).channels, where.platform)
         if configured:
             return Channel(where.platform, where.workspace, configured[0], name=configured[0])
         return where
@@ -123,7 +124,7 @@ class Kudos:
         Reactions that are not meant as thanks (another emoji, your own message, a bot's) pass silently.
         """
         author = reacted.author
-        if reacted.emoji != self.settings.kudos.reaction or author == reacted.sender or author.is_bot:
+        if reacted.emoji != self.settings.section(KudosSettings).reaction or author == reacted.sender or author.is_bot:
             return NOTHING
         cmd = GiveKudos((author,), (REACTION_REASON,), ())
         ref = reacted.message

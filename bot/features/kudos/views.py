@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.config import Settings
+from bot.features.kudos.limits import MAX_REASON_CHARS
 from bot.forms import Form, FormField, Note, Select, TextInput
-from bot.limits import MAX_REASON_CHARS
 from bot.messages import Button, Buttons, Footnote, Inline, Link, Message, Strong, footnote, message, text
 from bot.people import Person
 from storage.kudos import KudosRecord

@@ -1,4 +1,4 @@
-"""`@alice @bob thanks for staying late #ownership` — and `stats`, `help`."""
+"""`@alice @bob thanks for staying late #ownership` — and `stats`."""
 
 from __future__ import annotations
 
@@ -29,16 +29,10 @@ class ShowStats:
     who: Person | None = None
 
 
-@dataclass(frozen=True)
-class ShowHelp:
-    topic: str = ""
-
-
 HELP = (
     HelpEntry("@person [@person…] <why> [#value…]", "Thank up to 10 colleagues in public, tagged with a value",
               "@alice thanks for taking the angry caller #ownership"),
     HelpEntry("stats [@person]", "Kudos given and received this week and all time, and top values", "stats @alice"),
-    HelpEntry("help", "This list", "help"),
 )
 
 
@@ -105,8 +99,3 @@ def parse_stats(parts: Parts) -> ShowStats | GrammarError:
     if isinstance(word, Person) and strip(rest) == ():
         return ShowStats(word)
     return GrammarError("Try `stats` for your own numbers, or `stats @alice` for someone else's.")
-
-
-def parse_help(parts: Parts) -> ShowHelp:
-    word, _ = next_word(parts)
-    return ShowHelp(word.casefold() if isinstance(word, str) else "")

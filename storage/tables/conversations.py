@@ -1,4 +1,5 @@
-"""Microsoft Teams conversation references: where the bot may speak proactively.
+"""Where the bot may speak first: each conversation's address as its platform gave it (Teams' conversation
+references; Slack needs none, it opens a DM by user id).
 
 No timestamp is refreshed on later messages (only `created_at`, when a conversation is first seen), so this
 table can never tell when someone last pressed a card button — check-in answers stay unlinkable by time.
@@ -9,15 +10,16 @@ from sqlalchemy import JSON, Column, Index, String, Table, Text
 from storage.schema import metadata
 from storage.types import UTCDateTime
 
-msteams_conversations = Table(
-    "msteams_conversations",
+conversations = Table(
+    "conversations",
     metadata,
     Column("id", String(256), primary_key=True),
-    Column("tenant_id", String(64), nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("workspace", String(64), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("user_id", String(128)),
-    Column("service_url", Text, nullable=False),
+    Column("endpoint", Text, nullable=False),
     Column("reference", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
-    Index("ix_msteams_conversations_tenant_kind_user", "tenant_id", "kind", "user_id"),
+    Index("ix_conversations_person", "platform", "workspace", "kind", "user_id"),
 )

@@ -1,18 +1,19 @@
-"""A person's own page (Slack's App Home): their huzzahs this week and all time, the latest thanks, our values."""
+"""Kudos' part of a person's own page (Slack's App Home): their huzzahs this week and all time, the latest
+thanks, our values."""
 
 from __future__ import annotations
 
 from bot.context import Context
-from bot.features.kudos_views import names, value_chips
-from bot.features.stats import stats_of
-from bot.limits import HOME_LATEST_KUDOS
-from bot.messages import Block, Divider, Fields, Message, Strong, footnote, message, text
+from bot.features.kudos.limits import HOME_LATEST_KUDOS
+from bot.features.kudos.stats import stats_of
+from bot.features.kudos.views import names, value_chips
+from bot.messages import Block, Divider, Fields, Strong, footnote, text
 from bot.people import Person
 from storage.kudos import latest_received
 from storage.people import person_id
 
 
-async def home_page(ctx: Context, person: Person, prefix: str) -> Message:
+async def home_section(ctx: Context, person: Person, prefix: str) -> list[Block]:
     stats = await stats_of(ctx, person)
     async with ctx.db.transaction() as conn:
         pid = await person_id(conn, person)
@@ -42,4 +43,4 @@ async def home_page(ctx: Context, person: Person, prefix: str) -> Message:
     else:
         blocks.append(footnote("No values are configured yet (see `values` in app.yaml)."))
     blocks.append(footnote(f"Give a huzzah: {prefix}@someone thanks for … #value"))
-    return message(*blocks, summary="Your huzzahs")
+    return blocks

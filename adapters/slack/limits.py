@@ -1,0 +1,10 @@
+"""Slack's limits and how patiently Huzzah retries and trusts what Slack said."""
+
+SLACK_INLINE_RETRIES = 2
+"""Retries slack_sdk makes in place (connection drops, 429s, 500/503s) before the outbox takes over."""
+SLACK_INLINE_RETRY_AFTER_SECONDS = 10
+"""A 429 asking to wait longer than this is left to the outbox, which reschedules instead of sleeping."""
+SLACK_CACHE_SECONDS = 600
+"""How long what users.info / conversations.info said is trusted before asking Slack again."""
+SLACK_MEMBERS_PAGE = 200
+"""Members asked of `conversations.members` per page (Slack advises no more than 200)."""

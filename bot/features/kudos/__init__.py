@@ -1,0 +1,35 @@
+"""Kudos: thank colleagues in public, tagged with a company value, within a daily allowance — by typing, by a
+form or message shortcut, by a reaction, or by joining someone else's thanks ("Me too"); and `stats`."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from bot.context import Context
+from bot.feature import Feature, Handlers
+from bot.features.kudos.giving import GIVE_SHORTCUT, VIEW, Kudos
+from bot.features.kudos.grammar import HELP, KUDOS_VERBS, GiveKudos, ShowStats, parse_kudos, parse_stats
+from bot.features.kudos.home import home_section
+from bot.features.kudos.settings import KudosSettings
+from bot.features.kudos.stats import show_stats
+from bot.features.kudos.views import GIVE_FORM, ME_TOO
+
+
+def build(ctx: Context) -> Handlers:
+    kudos = Kudos(ctx)
+    return Handlers(
+        commands={GiveKudos: kudos.give, ShowStats: partial(show_stats, ctx)},
+        actions={ME_TOO: kudos.me_too},
+        forms={GIVE_FORM: kudos.submitted},
+        shortcuts={GIVE_SHORTCUT: kudos.shortcut},
+        reactions={ctx.settings.section(KudosSettings).reaction: kudos.react},
+        views={VIEW: kudos.view},
+        home=(partial(home_section, ctx),),
+    )
+
+
+FEATURE = Feature(
+    "kudos", build,
+    verbs={**dict.fromkeys(KUDOS_VERBS, parse_kudos), "stats": parse_stats}, mention=parse_kudos, help=HELP,
+    settings={"kudos": KudosSettings},
+)

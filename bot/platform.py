@@ -1,0 +1,89 @@
+"""The Platform contract: what a chat platform adds to Huzzah, and the one door it has into the core.
+
+A platform is a folder under `adapters/` that exports a `Connector` (how it is configured from the
+environment and built), plus one line in `huzzah/platforms.py`. Built, it is a `Platform`: its messenger
+(how the outbox reaches people there), its roster (who is in a channel), its web routes, its own scheduled
+work, and how it starts and stops. It talks to the core only through `Core`; it never touches storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from bot.config import Settings
+from bot.feature import Ticker
+from bot.incoming import Incoming
+from bot.messages import Message
+from bot.outgoing import Response
+from bot.people import Person
+from bot.ports import Conversations, Messenger, Roster
+
+WebHandler = Callable[[Any], Awaitable[Any]]
+"""An aiohttp request handler; the contract names no web framework so that `bot/` imports none."""
+Receiving = Literal["http", "socket", "none"]
+"""How a process receives what people do: web routes (`serve`), a socket the platform offers (Slack's Socket
+Mode), or not at all (`huzzah scheduler`, which only sends)."""
+
+
+class Core(Protocol):
+    """What a platform may ask of the core."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    async def handle(self, incoming: Incoming, *, prefix: str = "") -> Response:
+        """The private answer to whoever acted; never raises. `prefix`: how commands are typed here."""
+
+    async def home(self, person: Person, *, prefix: str = "") -> Message:
+        """A person's own page (Slack's App Home); never raises."""
+
+    def wants_reaction(self, emoji: str) -> bool:
+        """Whether some feature answers this reaction (so the platform looks up who reacted only then)."""
+
+    async def first_delivery(self, platform: str, delivery_id: str) -> bool:
+        """Claim one incoming delivery, once across every instance: False when it was already handled
+        (a platform's retry). Claims are forgotten after a day."""
+
+    def conversations(self, platform: str) -> Conversations:
+        """Where this platform keeps the addresses of conversations the bot may speak in first."""
+
+    def plug(self, platform: Platform) -> None:
+        """Plug a platform in (the composition root does it for platforms with a `Connector`)."""
+
+    async def drain(self) -> None:
+        """Deliver everything due now, here: for a platform that shows the outcome in the same step (the
+        console); servers leave delivery to the outbox worker."""
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    handler: WebHandler
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One platform, built and ready to plug into the core (`Huzzah.plug`) and the web server."""
+
+    name: str
+    messenger: Messenger
+    roster: Roster | None = None
+    routes: tuple[Route, ...] = ()
+    tickers: tuple[Ticker, ...] = ()
+    start: Callable[[], Awaitable[None]] | None = None
+    """Connect what is not a route (Slack's Socket Mode); called once the web server listens."""
+    stop: Callable[[], Awaitable[None]] | None = None
+    """Close connections and finish the work behind answers already given; called on shutdown."""
+
+
+@dataclass(frozen=True)
+class Connector:
+    """How a platform is switched on: `configure` reads the environment and returns its configuration, None when
+    the platform is not configured (off), or raises ConfigError naming the variable to set; `build` makes it."""
+
+    name: str
+    configure: Callable[[Mapping[str, str], Receiving], Any]
+    build: Callable[[Core, Any], Platform]
