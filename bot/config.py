@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -121,6 +121,7 @@ class TeamSettings(Strict):
     _channels = field_validator("channels")(check_channels)
 
 
+@cache
 def feature_sections() -> dict[str, type[BaseModel]]:
     """Every feature's sections of app.yaml. Read from the features list when settings are validated, since
     the features themselves import this module for the core's keys."""

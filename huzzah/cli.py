@@ -28,10 +28,6 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="write a commented app.yaml to start your own from")
     init.add_argument("--output", default="app.yaml", help="where to write it (default: ./app.yaml)")
     init.add_argument("--force", action="store_true", help="replace the file if it already exists")
-    from huzzah.init_command import TEMPLATE
-
-    # The settings main() loads first are the template's own: init must work beside a broken app.yaml.
-    init.set_defaults(config=str(TEMPLATE))
 
     chat = commands.add_parser("chat", help="talk to Huzzah here as anyone in a pretend team")
     chat.add_argument("--as", dest="who", default="alice", help="who you are to start with (default: alice)")
@@ -176,12 +172,14 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        settings = load_settings(args.config, platforms=PLATFORM_NAMES)
-        match args.command:
+        match args.command:  # the demo plays its own team unless told otherwise; init needs no settings
             case "demo":
-                return asyncio.run(_demo(settings if args.config else None, args.db))
+                given = load_settings(args.config, platforms=PLATFORM_NAMES) if args.config else None
+                return asyncio.run(_demo(given, args.db))
             case "init":
                 return _init(args)
+        settings = load_settings(args.config, platforms=PLATFORM_NAMES)
+        match args.command:
             case "chat":
                 return asyncio.run(_chat(settings, args.who))
             case "serve":

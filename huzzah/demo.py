@@ -3,7 +3,7 @@
 It runs with its own team (`demo_team.yaml`, shipped in the package) whatever ./app.yaml or $HUZZAH_CONFIG
 hold, so it works the same from any folder and from an installed wheel; `huzzah --config FILE demo` runs it
 with FILE instead. The story: Monday's kudos in full, Me too and a refusal, the rest of the week's kudos one
-line each, two polls on Tuesday, Friday's anonymous check-in round, and the managers' digest on Tuesday.
+line each, a poll on Tuesday, Friday's anonymous check-in round, and the managers' digest the Tuesday after.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from importlib import resources
 from adapters.console.session import ConsoleDirectory, ConsoleSession, Shown
 from bot.clock import FakeClock
 from bot.config import WEEKDAYS, Settings, load_settings
+from bot.features.digest.settings import DigestSettings
 from huzzah.demo_checkins import checkin_round
 from huzzah.demo_kudos import first_huzzah, stats, thank_yous
 from huzzah.demo_narrator import Echo, Narrator
@@ -33,6 +34,7 @@ def demo_settings() -> Settings:
 
 
 async def run_demo(settings: Settings, url: str, echo: Echo = print) -> None:
+    """Play the week on a fresh database at `url`, handing each line of the transcript to `echo`."""
     clock = FakeClock(datetime.combine(MONDAY, time(8, 0), settings.zone).astimezone(UTC))
     async with running_core(settings, url, clock) as core:
         session = ConsoleSession(core, ConsoleDirectory(TEAM), channel=_team_channel(settings))
@@ -62,10 +64,10 @@ def _team_channel(settings: Settings) -> str:
 
 def digest_due(settings: Settings, monday: date) -> datetime:
     """When the scheduler posts the demo week's digest: `digest.day` and `digest.time` of the week after."""
-    digest = getattr(settings, "digest", None)  # a feature's section of app.yaml
-    day, hhmm = getattr(digest, "day", "mon"), getattr(digest, "time", "09:00")
-    hours, minutes = (int(part) for part in hhmm.split(":"))
-    return datetime.combine(monday + timedelta(days=7 + WEEKDAYS.index(day)), time(hours, minutes), settings.zone)
+    digest = settings.section(DigestSettings)
+    hours, minutes = (int(part) for part in digest.time.split(":"))
+    return datetime.combine(monday + timedelta(days=7 + WEEKDAYS.index(digest.day)), time(hours, minutes),
+                            settings.zone)
 
 
 async def _weekly_digest(stage: Stage) -> None:

@@ -18,9 +18,12 @@ from huzzah.demo_narrator import Mode, Narrator
 
 FormValues = dict[str, str | tuple[str, ...]]
 ACT_SECONDS = 5
+"""Between one act and the next: a poll's post is edited at most once a second, and the story stays in order."""
 
 
 class Stage:
+    """The core, the console session and the clock, moved together; everything printed goes through `narrator`."""
+
     def __init__(self, core: Huzzah, session: ConsoleSession, clock: FakeClock, narrator: Narrator,
                  monday: date) -> None:
         self.core = core
@@ -71,7 +74,6 @@ class Stage:
         return shown
 
     async def later(self) -> None:
-        """A few seconds between one person's act and the next (a poll's post is edited at most once a second)."""
         await self.until(self.clock.now() + timedelta(seconds=ACT_SECONDS), tick=False)
 
     async def _tick(self, moment: datetime) -> int:
@@ -102,7 +104,7 @@ class Stage:
     def show(self, mode: Mode = "full") -> int:
         return self.narrator.step(mode, before=self.heading)
 
-    # ---- what people do: `say`, `press`, `submit` print the act and what the bot showed; `do_*` print nothing.
+    # ---- what people do: `say` and `press` print the act and what the bot showed; `do_*` print nothing.
 
     async def say(self, who: str, line: str, mode: Mode = "full") -> None:
         await self.later()

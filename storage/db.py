@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
@@ -122,3 +122,12 @@ def _upgrade(connection: Connection) -> None:
 def insert_for(conn: AsyncConnection) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT on both SQLite and PostgreSQL."""
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The id of the one row a single-row INSERT just wrote."""
+    key = result.inserted_primary_key
+    if key is None:  # only an executemany or a non-INSERT has none
+        raise RuntimeError("the INSERT reported no primary key")
+    row_id: int = key[0]
+    return row_id

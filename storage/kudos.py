@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.incoming import Part
 from bot.people import Person
-from storage.db import insert_for
+from storage.db import insert_for, inserted_id
 from storage.people import people_by_id
 from storage.tables.kudos import kudos, kudos_cogivers, kudos_recipients, kudos_values
 
@@ -54,7 +54,7 @@ async def add_kudos(
             reason=reason, link=link, source=source, created_at=at,
         )
     )
-    kudos_id = result.inserted_primary_key[0]
+    kudos_id = inserted_id(result)
     await conn.execute(kudos_recipients.insert(), [{"kudos_id": kudos_id, "person_id": r} for r in recipient_ids])
     if values:
         await conn.execute(kudos_values.insert(), [{"kudos_id": kudos_id, "value": v} for v in values])
@@ -144,8 +144,10 @@ async def person_stats(conn: AsyncConnection, person_id: int, week_start: dateti
         )
         return q.where(kudos.c.created_at >= since) if since else q
 
-    counts = [(await conn.execute(q)).scalar_one()
-              for q in (given(week_start), given(None), received(week_start), received(None))]
+    given_week, given_total, received_week, received_total = [
+        (await conn.execute(q)).scalar_one()
+        for q in (given(week_start), given(None), received(week_start), received(None))
+    ]
     top = await conn.execute(
         select(kudos_values.c.value, func.count().label("n"))
         .join(kudos_recipients, kudos_recipients.c.kudos_id == kudos_values.c.kudos_id)
@@ -154,4 +156,7 @@ async def person_stats(conn: AsyncConnection, person_id: int, week_start: dateti
         .order_by(func.count().desc(), kudos_values.c.value)
         .limit(3)
     )
-    return PersonStats(*counts, top_values=tuple((r.value, r.n) for r in top))
+    return PersonStats(
+        given_week=given_week, given_total=given_total, received_week=received_week, received_total=received_total,
+        top_values=tuple((r.value, r.n) for r in top),
+    )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.people import Person
@@ -15,7 +16,7 @@ from storage.tables.people import people
 
 async def upsert_person(conn: AsyncConnection, person: Person, at: datetime) -> int:
     """The person's row id, creating the row or refreshing what the platform now says about them."""
-    fresh = {"is_bot": person.is_bot, "active": person.active}
+    fresh: dict[str, bool | str] = {"is_bot": person.is_bot, "active": person.active}
     if person.name:
         fresh["name"] = person.name
     if person.tz:
@@ -26,7 +27,10 @@ async def upsert_person(conn: AsyncConnection, person: Person, at: datetime) -> 
     )
     stmt = stmt.on_conflict_do_update(index_elements=["platform", "workspace", "user_id"], set_=fresh)
     await conn.execute(stmt)
-    return await person_id(conn, person)  # type: ignore[return-value]
+    row_id = await person_id(conn, person)
+    if row_id is None:  # the upsert above wrote it, in this transaction
+        raise RuntimeError("the person just written is not there")
+    return row_id
 
 
 async def person_id(conn: AsyncConnection, person: Person) -> int | None:
@@ -40,7 +44,7 @@ async def person_id(conn: AsyncConnection, person: Person) -> int | None:
     return row.id if row else None
 
 
-def _person(row) -> Person:  # type: ignore[no-untyped-def]
+def _person(row: Row[Any]) -> Person:
     return Person(row.platform, row.workspace, row.user_id, row.name, row.tz, row.is_bot, row.active)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Column, Table, delete, distinct, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.people import Channel, Person
-from storage.db import insert_for
+from storage.db import insert_for, inserted_id
 from storage.people import people_by_id
 from storage.tables.people import people
 from storage.tables.polls import poll_ballots, poll_options, poll_votes, polls
@@ -77,7 +77,7 @@ async def add_poll(
             multi=multi, hide_results=hide_results, secret=secret, created_at=at, closes_at=closes_at,
         )
     )
-    poll_id = result.inserted_primary_key[0]
+    poll_id = inserted_id(result)
     await conn.execute(
         poll_options.insert(), [{"poll_id": poll_id, "position": i, "label": o} for i, o in enumerate(options)]
     )

@@ -1,16 +1,12 @@
-"""`huzzah privacy` / `huzzah forget`, and the check-in part of `huzzah demo`."""
+"""`huzzah privacy` / `huzzah forget`: everything about a person, and never an anonymous answer."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from adapters.console.session import Shown
 from bot.app import Huzzah
 from bot.clock import FakeClock
-from bot.config import Settings, load_settings
-from huzzah.demo import run_demo
+from bot.config import Settings
 from huzzah.privacy import erase, show
 from storage import checkins as repo
 from storage.db import Database
@@ -20,7 +16,6 @@ from storage.tables.kudos import kudos
 from storage.tables.people import people
 from tests.checkin_support import FRIDAY, answer, count, dump, open_round, session
 
-ROOT = Path(__file__).resolve().parents[1]
 TEAM = ("alice", "bob", "carol", "dave", "erin", "frank")
 SECRET = "the night shift rota is breaking me"
 
@@ -82,20 +77,3 @@ async def test_privacy_asks_which_person_when_a_name_is_ambiguous_or_unknown(
     assert "no one called @nobody is stored" in capsys.readouterr().err
     assert await erase(settings, "console:alice", yes=False, url=db_url) == 2  # no terminal to confirm in
     assert "add --yes to confirm" in capsys.readouterr().err
-
-
-async def test_the_demo_runs_polls_a_check_in_round_and_ends_with_the_digest(tmp_path: Path) -> None:
-    shown: list[Shown] = []
-    await run_demo(load_settings(ROOT / "app.yaml"), f"sqlite+aiosqlite:///{tmp_path}/demo.db", shown.append)
-
-    text = "\n".join(str(s) for s in shown)
-    assert text.count("🏁 The poll has closed") == 2
-    assert "—— Anonymous check-in ——" in text and "Still time to check in" in text
-    asked_heidi = [s for s in shown if s.where == "DM @heidi" and "How was your week?" in s.text]
-    assert len(asked_heidi) == 1 and "Answers close Tuesday 24 Nov at 10:00" in asked_heidi[0].text
-    assert "This round has closed" in text
-    digest = shown[-1]
-    assert digest.where == "#support-leads" and "Support — weekly digest" in digest.text
-    assert "Participation: 8 of 8 answered" in digest.text and "Mood: 3.5 / 5" in digest.text
-    assert "Vents withheld — comments need at least 10 answers" in digest.text
-    assert "Which macro should we fix first?" in digest.text

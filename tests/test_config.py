@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, Settings, load_settings
+from huzzah.platforms import PLATFORM_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,3 +84,17 @@ def test_the_cli_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "listed twice" in lines[0] and "app.yaml" in lines[0]
+
+
+def test_the_old_teams_prefix_is_refused_with_the_new_spelling(tmp_path: Path) -> None:
+    said = error_for(tmp_path, "teams:\n  - name: Support\n    channels: ['teams:19:abc@thread.tacv2']\n")
+    assert "change teams:19:abc@thread.tacv2 to msteams:19:abc@thread.tacv2" in said
+    said = error_for(tmp_path, "digest:\n  managers: ['teams:29:1dana']\n")
+    assert "digest.managers" in said and "msteams:29:1dana" in said
+
+
+def test_a_misspelt_platform_is_refused_when_the_platforms_are_known(tmp_path: Path) -> None:
+    config = tmp_path / "app.yaml"
+    config.write_text("kudos:\n  channels: ['slak:#kudos']\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="platform one of slack, msteams, console"):
+        load_settings(config, platforms=PLATFORM_NAMES)

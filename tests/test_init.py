@@ -1,4 +1,5 @@
-"""`huzzah init`: a pip user's first app.yaml, written from the template shipped inside the package."""
+"""`huzzah init`: a pip user's first app.yaml, written from the template shipped inside the package — and
+that package-data: what a wheel holds is enough for `init` and `demo`, with no repository beside it."""
 
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ def test_the_template_is_the_repositorys_documented_app_yaml() -> None:
 
 
 @pytest.mark.skipif(importlib.util.find_spec("setuptools") is None, reason="setuptools is not installed")
-def test_the_package_data_ships_the_template_and_the_demo_team(tmp_path: Path) -> None:
+def test_the_built_package_ships_the_template_and_runs_the_demo_alone(tmp_path: Path) -> None:
     """What a wheel would hold, without a wheel build's network or time: setuptools' build_py, the step that
     collects each package's files (package-data included) for bdist_wheel, run on a copy of the project."""
     source = tmp_path / "src"
@@ -85,3 +86,14 @@ def test_the_package_data_ships_the_template_and_the_demo_team(tmp_path: Path) -
     assert run.returncode == 0, run.stderr
     assert (built / "huzzah" / "templates" / "app.yaml").read_bytes() == TEMPLATE.read_bytes()
     assert load_settings(built / "huzzah" / "demo_team.yaml").teams
+
+    # and what was built is enough on its own: the demo runs from it, in a folder with nothing else
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**{k: v for k, v in os.environ.items() if k != "HUZZAH_CONFIG"}, "PYTHONPATH": str(built)}
+    code = "import huzzah, runpy; print(huzzah.__file__); runpy.run_module('huzzah.cli', run_name='__main__')"
+    demo = subprocess.run([sys.executable, "-c", code, "demo"], capture_output=True, text=True, cwd=elsewhere,
+                          env=env, timeout=120)
+    assert demo.returncode == 0, demo.stderr
+    assert demo.stdout.startswith(str(built / "huzzah"))
+    assert "#support-leads │ 📰 Support — weekly digest" in demo.stdout

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from adapters.console.render import render, render_form
@@ -72,7 +72,7 @@ class ConsoleMessenger:
     platform: str = PLATFORM
     echo: Callable[[Shown], None] | None = None
     shown: list[Shown] = field(default_factory=list)
-    _ids: Iterable[int] = field(default_factory=lambda: itertools.count(1))
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def record(self, item: Shown) -> None:
         self.shown.append(item)
@@ -80,7 +80,7 @@ class ConsoleMessenger:
             self.echo(item)
 
     def _show(self, where: str, msg: Message, channel: str) -> MessageRef:
-        ref = MessageRef(PLATFORM, WORKSPACE, channel, str(next(self._ids)))  # type: ignore[call-overload]
+        ref = MessageRef(PLATFORM, WORKSPACE, channel, str(next(self._ids)))
         self.record(Shown(where, render(msg), msg, ref))
         return ref
 

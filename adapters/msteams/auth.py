@@ -122,7 +122,7 @@ class GuardedAuthentication(BotFrameworkAuthentication):
         if not auth_header:
             if self._required:
                 raise PermissionError("no Authorization header")
-            return await self._inner.authenticate_request(activity, None)  # type: ignore[arg-type]
+            return await self._inner.authenticate_request(activity, None)
         checking = asyncio.to_thread(asyncio.run, self._inner.authenticate_request(activity, auth_header))
         try:
             return await asyncio.wait_for(checking, AUTH_TIMEOUT_SECONDS)

@@ -110,8 +110,7 @@ class MsTeamsMessenger:
         people: list[Person] = []
         token: str | None = None
         while True:
-            page = await self._retrying(conv, conv.id, lambda ctx, t=token: _client(ctx).conversations
-                                        .get_teams_conversation_paged_members(conv.id, MEMBERS_PAGE, t))
+            page = await self._retrying(conv, conv.id, _members_page(conv.id, token))
             for member in page.members or []:
                 people.append(Person(PLATFORM, conv.workspace, member.id, member.name or "",
                                      is_bot=is_bot_account(member.id)))
@@ -213,3 +212,10 @@ def _retry_delay(exc: Exception, attempt: int) -> tuple[float, str]:
 
 def _client(ctx: TurnContext) -> ConnectorClient:
     return ctx.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY]
+
+
+def _members_page(conversation_id: str, token: str | None) -> Operation[Any]:
+    """Fetches one page of a conversation's roster, the one `token` points to (the first when None)."""
+    return lambda ctx: _client(ctx).conversations.get_teams_conversation_paged_members(
+        conversation_id, MEMBERS_PAGE, token
+    )

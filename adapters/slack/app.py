@@ -31,7 +31,7 @@ from adapters.slack.directory import SlackDirectory
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.render import PLATFORM, action_name, form_values, home_view, message_payload, modal, result_view
 from adapters.slack.roster import SlackRoster
-from bot.failures import SORRY, log_failure
+from bot.failures import apology, log_failure
 from bot.incoming import MessageRef, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Message
 from bot.outgoing import Response
@@ -150,10 +150,10 @@ class SlackAdapter:
             await ack()
             await work()
         except Exception as exc:
-            log_failure(log, f"Slack {what}", exc)
+            sorry = apology(log, f"Slack {what}", exc)
             if answer is not None:
                 try:
-                    await answer(Response(replies=(SORRY,)))
+                    await answer(sorry)
                 except Exception as again:
                     log_failure(log, f"apologising for Slack {what}", again)
         finally:
@@ -334,8 +334,7 @@ class SlackAdapter:
                                       str(meta.get("context", "")))
                 response = await self.core.handle(submitted)
             except Exception as exc:
-                log_failure(log, "Slack form", exc)
-                response = Response(replies=(SORRY,))
+                response = apology(log, "Slack form", exc)
             title = (view.get("title") or {}).get("text", "Huzzah")
             if response.form is not None:
                 meta["context"] = response.form.context

@@ -114,7 +114,8 @@ class SlackDirectory:
             page = await self.client.conversations_list(
                 types="public_channel,private_channel", exclude_archived=True, limit=1000, cursor=cursor
             )
-            for info in page.get("channels", []):
+            channels: list[dict[str, Any]] = page.get("channels", [])
+            for info in channels:
                 self._names.put(info.get("name", ""), info["id"])
                 self._channels.put(info["id"], info.get("name", ""))
             cursor = (page.get("response_metadata") or {}).get("next_cursor")

@@ -104,5 +104,5 @@ class SlackMessenger:
         title = chart.title or summary_of(message)
         await self.client.files_upload_v2(
             channel=channel_id, content=chart.png, filename="chart.png", title=title, alt_txt=chart.alt,
-            **({"thread_ts": thread_ts} if thread_ts else {}),
+            thread_ts=thread_ts or None,  # None is the default: no thread
         )

@@ -76,10 +76,9 @@ def _report(team: str, week: str, figures: list[repo.RoundFigures], shown: bool,
     if not shown:  # vents stay possible for a complement: words can't be worked out by subtraction
         reason = TOO_FEW if too_few else DIFFERENCING
         return MoodReport(team, week, asked, answered, None, None, trend, None if too_few else vents, reason)
-    distribution = tuple(sum(f.distribution[i] for f in figures) for i in range(5))
+    one, two, three, four, five = (sum(f.distribution[i] for f in figures) for i in range(5))
     average = round(sum(f.total for f in figures) / answered, 1)
-    return MoodReport(team, week, asked, answered, average, distribution, trend, vents,  # type: ignore[arg-type]
-                      vents_note)
+    return MoodReport(team, week, asked, answered, average, (one, two, three, four, five), trend, vents, vents_note)
 
 
 async def _vents(ctx: Context, conn: AsyncConnection, figures: repo.RoundFigures) -> tuple[tuple[str, ...] | None, str]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.calendar import day_start, zone_or
-from bot.config import Settings
+from bot.config import CompanyValue, Settings
 from bot.context import Context
 from bot.features.kudos.grammar import GiveKudos
 from bot.features.kudos.limits import MAX_REASON_CHARS, MAX_RECIPIENTS
@@ -90,6 +90,13 @@ class Kudos:
         for name in cmd.values:
             if self.settings.value_named(name) is None:
                 raise KudosError(self._unknown_value(name))
+
+    def _value(self, name: str) -> CompanyValue:
+        """A value by the name typed, as configured (`_check` has turned away unknown ones)."""
+        value = self.settings.value_named(name)
+        if value is None:
+            raise KudosError(self._unknown_value(name))
+        return value
 
     def _unknown_value(self, name: str) -> str:
         known = [v.name for v in self.settings.values]
@@ -192,7 +199,7 @@ class Kudos:
             kudos_id = await repo.add_kudos(
                 conn, team=team, platform=said.channel.platform, workspace=said.channel.workspace,
                 channel=said.channel.id, giver_id=ids[said.sender], recipient_ids=[ids[p] for p in cmd.recipients],
-                values=tuple(self.settings.value_named(v).name for v in cmd.values),  # type: ignore[union-attr]
+                values=tuple(self._value(v).name for v in cmd.values),
                 reason=repo.encode_reason(cmd.reason, ids), link=link, source=source, at=now,
             )
             record = await repo.get_kudos(conn, kudos_id)

@@ -7,7 +7,7 @@ from bot.context import Context
 from bot.features.kudos.limits import HOME_LATEST_KUDOS
 from bot.features.kudos.stats import stats_of
 from bot.features.kudos.views import names, value_chips
-from bot.messages import Block, Divider, Fields, Strong, footnote, text
+from bot.messages import Block, Divider, Fields, Inline, Strong, footnote, text
 from bot.people import Person
 from storage.kudos import latest_received
 from storage.people import person_id
@@ -32,7 +32,7 @@ async def home_section(ctx: Context, person: Person, prefix: str) -> list[Block]
     for record in latest:
         chips = value_chips(ctx.settings, record.values)
         blocks.append(text(*record.reason, quote=True))
-        byline = ["from ", record.giver]
+        byline: list[Inline] = ["from ", record.giver]
         if record.cogivers:
             byline += [" with ", *names(record.cogivers)]
         blocks.append(footnote(*byline, f"  ·  {chips}" if chips else "",

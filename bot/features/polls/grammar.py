@@ -8,7 +8,7 @@ and the builder form alike. Phones turn quotes curly and `--` into a dash, so bo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.grammar.errors import GrammarError
@@ -218,7 +218,7 @@ def parse_closes(typed: str) -> Closes | None:
     for token in _time_tokens(text):
         day, clock = _day(token), _clock(token)
         if day is not None and closes.weekday is None and closes.in_days is None and closes.on is None:
-            closes = Closes(at=closes.at, **day)
+            closes = replace(day, at=closes.at)
         elif clock is not None and closes.at is None:
             closes = Closes(weekday=closes.weekday, in_days=closes.in_days, on=closes.on, at=clock)
         else:
@@ -238,15 +238,16 @@ def _time_tokens(text: str) -> list[str]:
     return merged
 
 
-def _day(token: str) -> dict[str, object] | None:
+def _day(token: str) -> Closes | None:
+    """The day half of a deadline (`fri`, `tomorrow`, `2026-12-01`), with no time yet."""
     if token in _DAYS:
-        return {"weekday": _DAYS[token]}
+        return Closes(weekday=_DAYS[token])
     if token in _RELATIVE_DAYS:
-        return {"in_days": _RELATIVE_DAYS[token]}
+        return Closes(in_days=_RELATIVE_DAYS[token])
     iso = _ISO_DATE.match(token)
     if iso:
         try:
-            return {"on": date(int(iso[1]), int(iso[2]), int(iso[3]))}
+            return Closes(on=date(int(iso[1]), int(iso[2]), int(iso[3])))
         except ValueError:
             return None
     return None
