@@ -11,12 +11,10 @@ import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cache, cached_property
-from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar, cast
+from functools import cached_property
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from bot.limits import MIN_GROUP_FLOOR
@@ -121,18 +119,9 @@ class TeamSettings(Strict):
     _channels = field_validator("channels")(check_channels)
 
 
-@cache
-def feature_sections() -> dict[str, type[BaseModel]]:
-    """Every feature's sections of app.yaml. Read from the features list when settings are validated, since
-    the features themselves import this module for the core's keys."""
-    from bot.features import FEATURES
-
-    return {key: model for feature in FEATURES for key, model in feature.settings.items()}
-
-
 class Settings(BaseModel):
-    """The core's keys as fields; every feature's section as an extra attribute, always present (defaults when
-    app.yaml leaves it out). Features read theirs with `section(Model)`."""
+    """The core's keys as fields; each feature's section, when given, as an extra attribute. Features read
+    theirs with `section(Model)`."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -145,17 +134,22 @@ class Settings(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _sections(cls, raw: Any, info: ValidationInfo) -> Any:
+        """Feature sections are validated by their own models, which `bot.settings.load_settings` passes in the
+        validation context; built in code, they arrive as model instances."""
         if not isinstance(raw, dict):
             return raw
-        sections = feature_sections()
-        for key in raw:
-            if key not in cls.model_fields and key not in sections:
-                raise ValueError(f"{key}: unknown setting — check the spelling against the commented app.yaml")
+        sections = (info.context or {}).get("sections")
         validated = dict(raw)
-        for key, model in sections.items():
-            given = raw.get(key)
-            if isinstance(given, model):
+        for key, given in raw.items():
+            if key in cls.model_fields:
                 continue
+            if sections is None:
+                if not isinstance(given, BaseModel):
+                    raise ValueError(f"{key}: a feature's section is read with bot.settings.load_settings")
+                continue
+            model = sections.get(key)
+            if model is None:
+                raise ValueError(f"{key}: unknown setting — check the spelling against the commented app.yaml")
             try:
                 validated[key] = model.model_validate({} if given is None else given, context=info.context)
             except ValidationError as exc:
@@ -163,11 +157,9 @@ class Settings(BaseModel):
         return validated
 
     def section(self, model: type[Section]) -> Section:
-        """This feature's section of app.yaml, by its model."""
-        for key, known in feature_sections().items():
-            if known is model:
-                return cast(Section, getattr(self, key))
-        raise KeyError(f"no feature declares {model.__name__} as its settings")
+        """A feature's section of app.yaml, by its model; its defaults when app.yaml leaves it out."""
+        given = next((v for v in (self.model_extra or {}).values() if isinstance(v, model)), None)
+        return given if given is not None else model()
 
     @field_validator("timezone")
     @classmethod
@@ -221,30 +213,6 @@ def describe(error: Any, section: str = "") -> str:
     if error["type"] == "extra_forbidden":
         return f"{key}: unknown setting — check the spelling against the commented app.yaml"
     return f"{key}: got {error['input']!r} — {msg}"
-
-
-def load_settings(path: str | os.PathLike[str] | None = None, *, platforms: Collection[str] | None = None) -> Settings:
-    """Read app.yaml (or $HUZZAH_CONFIG); with neither present, the defaults.
-
-    `platforms`: the platform names channels and people may be written with (the composition root knows them).
-    """
-    chosen = Path(path or os.environ.get("HUZZAH_CONFIG") or "app.yaml")
-    if not chosen.exists():
-        if path or os.environ.get("HUZZAH_CONFIG"):
-            raise ConfigError(f"{chosen}: no such file — set HUZZAH_CONFIG to your app.yaml")
-        return Settings()
-    try:
-        raw = yaml.safe_load(chosen.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{chosen}: not valid YAML{where} — {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{chosen}: expected a mapping of settings at the top level")
-    try:
-        return Settings.model_validate(raw, context={"platforms": platforms} if platforms is not None else None)
-    except ValidationError as exc:
-        raise ConfigError(f"{chosen}: {describe(exc.errors()[0])}") from None
 
 
 def database_url() -> str:

@@ -10,7 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, database_url, load_settings
+from bot.config import ConfigError, Settings, database_url
+from bot.settings import load_settings
 from huzzah.platforms import PLATFORM_NAMES
 
 
@@ -93,8 +94,9 @@ def _init(args: argparse.Namespace) -> int:
 
 
 async def _chat(settings: Settings, who: str) -> int:
+    from adapters.console.directory import ConsoleDirectory
     from adapters.console.repl import chat
-    from adapters.console.session import ConsoleDirectory, ConsoleSession
+    from adapters.console.session import ConsoleSession
     from huzzah.demo import TEAM, _team_channel
     from huzzah.wiring import running_core
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 
-from adapters.console.session import ConsoleDirectory, ConsoleSession, Shown
+from adapters.console.directory import ConsoleDirectory
+from adapters.console.session import ConsoleSession, Shown
 from bot.clock import FakeClock
-from bot.config import WEEKDAYS, Settings, load_settings
+from bot.config import WEEKDAYS, Settings
 from bot.features.digest.settings import DigestSettings
+from bot.settings import load_settings
 from huzzah.demo_checkins import checkin_round
 from huzzah.demo_kudos import first_huzzah, stats, thank_yous
 from huzzah.demo_narrator import Echo, Narrator

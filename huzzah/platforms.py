@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from adapters.console.session import PLATFORM as CONSOLE
+from adapters.console.directory import PLATFORM as CONSOLE
 from adapters.msteams import hosting as msteams
 from adapters.slack import app as slack
 from bot.app import Huzzah

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, inspect, select, text
 
+from adapters.console.directory import ConsoleDirectory
 from adapters.console.roster import ConsoleRoster
-from adapters.console.session import ConsoleDirectory, ConsoleSession, Shown
+from adapters.console.session import ConsoleSession, Shown
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from storage.db import Database

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from adapters.console.session import ConsoleDirectory, ConsoleSession
+from adapters.console.directory import ConsoleDirectory
+from adapters.console.session import ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import CompanyValue, Settings, TeamSettings

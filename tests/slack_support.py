@@ -49,6 +49,8 @@ BOT_TOKEN = "xoxb-test-token"
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 _ids = itertools.count(1)
+PATIENCE = 60.0
+"""Seconds `settle` and `wait_for` wait before failing: a safety net for a busy machine, never a measurement."""
 
 
 def _next() -> int:
@@ -224,7 +226,7 @@ class SlackHarness:
         """Deliver an interactivity payload (block_actions, view_submission, message_action)."""
         return await self.signed(urlencode({"payload": json.dumps(payload)}), FORM)
 
-    async def settle(self, timeout: float = 10.0) -> None:
+    async def settle(self, timeout: float = PATIENCE) -> None:
         """Wait until every listener finished its work and the outbox delivered everything due now."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
@@ -235,7 +237,7 @@ class SlackHarness:
                                      f"{await self._due()} deliveries due")
             await asyncio.sleep(0.02)
 
-    async def wait_for(self, condition: Any, timeout: float = 10.0) -> None:
+    async def wait_for(self, condition: Any, timeout: float = PATIENCE) -> None:
         """Poll `condition()` (sync) until true."""
         deadline = asyncio.get_running_loop().time() + timeout
         while not condition():

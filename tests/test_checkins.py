@@ -15,6 +15,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.features import FEATURES
 from bot.features.checkins.grammar import MoveCheckin, OpenVent, StartCheckin, SwitchCheckins
+from bot.features.checkins.settings import CheckinSettings
 from bot.grammar.errors import GrammarError
 from bot.incoming import Pressed
 from bot.messages import plain_text
@@ -181,7 +182,7 @@ async def test_reminders_switched_off_in_app_yaml_are_never_sent(
     db: Database, clock: FakeClock, settings: Settings, reminder: bool
 ) -> None:
     """`checkins.reminder: false` is a promise to people who don't want nudging: the question, and nothing after."""
-    checkins = settings.checkins.model_copy(update={"reminder": reminder})
+    checkins = settings.section(CheckinSettings).model_copy(update={"reminder": reminder})
     team = session(Huzzah(settings.model_copy(update={"checkins": checkins}), db, clock), EIGHT)
     await open_round(team, clock)
 
@@ -342,7 +343,7 @@ async def test_an_empty_or_too_long_vent_is_not_kept_and_says_why(team: ConsoleS
 async def test_checkins_switched_off_in_app_yaml_ask_no_one(
     db: Database, clock: FakeClock, settings: Settings
 ) -> None:
-    off = settings.model_copy(update={"checkins": settings.checkins.model_copy(update={"enabled": False})})
+    off = settings.model_copy(update={"checkins": CheckinSettings(enabled=False)})
     team = session(Huzzah(off, db, clock), EIGHT)
     assert await open_round(team, clock) == []
     assert "switched off" in texts(await team.say("agent01", "checkin"))[0]

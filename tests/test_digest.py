@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from adapters.console.session import ConsoleDirectory, ConsoleSession
+from adapters.console.directory import ConsoleDirectory
+from adapters.console.session import ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
-from bot.config import ConfigError, Settings, TeamSettings, load_settings
+from bot.config import ConfigError, Settings, TeamSettings
+from bot.features.checkins.settings import CheckinSettings
 from bot.features.digest.chart import draw
 from bot.features.digest.figures import Digest, gather
 from bot.features.digest.settings import DigestSettings
@@ -20,6 +22,7 @@ from bot.features.digest.view import digest_message
 from bot.features.digest.week import Week, due_at
 from bot.messages import Image, plain_text
 from bot.reports import MoodReport, PollResult
+from bot.settings import load_settings
 from storage.db import Database
 from storage.digest import KudosFigures
 from storage.tables.delivery import outbox
@@ -147,7 +150,7 @@ def test_vents_are_quoted_when_the_group_is_large_enough(settings: Settings) -> 
 
 
 def test_no_kudos_and_no_checkins_still_reads_well(settings: Settings) -> None:
-    checkins_off = settings.model_copy(update={"checkins": settings.checkins.model_copy(update={"enabled": False})})
+    checkins_off = settings.model_copy(update={"checkins": CheckinSettings(enabled=False)})
     text = digest_with(checkins_off, None)
     assert "No kudos this week (last week: 3)" in text
     assert "check-ins are switched off (`checkins.enabled` in app.yaml)" in text

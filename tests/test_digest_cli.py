@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from adapters.console.session import ConsoleDirectory, ConsoleSession
+from adapters.console.directory import ConsoleDirectory
+from adapters.console.session import ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
-from bot.config import load_settings
+from bot.settings import load_settings
 from huzzah.cli import main
 from storage.db import Database
 from storage.tables.delivery import outbox

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
+from bot.settings import load_settings
 from huzzah.init_command import TEMPLATE
 
 ROOT = Path(__file__).resolve().parents[1]

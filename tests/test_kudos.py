@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from adapters.console.session import ConsoleDirectory, ConsoleSession
+from adapters.console.directory import ConsoleDirectory
+from adapters.console.session import ConsoleSession
 from bot.features import FEATURES
 from storage.tables.kudos import kudos, kudos_cogivers, kudos_recipients, kudos_values
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from adapters.console.session import ConsoleDirectory, ConsoleSession, Shown
+from adapters.console.directory import ConsoleDirectory
+from adapters.console.session import ConsoleSession, Shown
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import Settings

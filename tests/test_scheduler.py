@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select, text
 
-from adapters.console.session import ConsoleDirectory, ConsoleMessenger, ConsoleSession
+from adapters.console.directory import ConsoleDirectory
+from adapters.console.session import ConsoleMessenger, ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import Settings, TeamSettings
@@ -211,26 +212,24 @@ async def test_a_second_claimant_waits_for_the_first_and_takes_over_only_if_it_r
 ) -> None:
     first, second = pg_pair
     now = DUE
+    claimed, release = asyncio.Event(), asyncio.Event()
 
-    async def claim_in(db: Database, hold: asyncio.Event | None, crash: bool) -> bool:
+    async def claim_in(db: Database, crash: bool) -> bool:
         try:
             async with db.transaction() as conn:
                 won = await claim_run(conn, "Support", "2026-W47", "posted", 1, now)
-                if hold is not None:
-                    await hold.wait()
                 if crash:
+                    claimed.set()  # the row is taken and its transaction still open
+                    await release.wait()
                     raise ConnectionError("killed")
                 return won
         except ConnectionError:
             return won
 
-    release = asyncio.Event()
-    holder = asyncio.ensure_future(claim_in(first, release, crash=True))
-    await asyncio.sleep(0)  # let the first transaction take the row
-    while not holder.done() and (await runs_pending(second)) == 0:
-        await asyncio.sleep(0.01)
-    waiter = asyncio.ensure_future(claim_in(second, None, crash=False))
-    await asyncio.sleep(0.05)
+    holder = asyncio.ensure_future(claim_in(first, crash=True))
+    await asyncio.wait_for(claimed.wait(), PATIENCE)
+    waiter = asyncio.ensure_future(claim_in(second, crash=False))
+    await until_waiting_on_a_lock(second, 1)
     assert not waiter.done(), "the second claimant must wait for the first transaction"
     release.set()
     assert await holder is True  # it claimed, then crashed before committing
@@ -238,12 +237,23 @@ async def test_a_second_claimant_waits_for_the_first_and_takes_over_only_if_it_r
     assert await runs(second) == [("Support", "2026-W47", "posted")]
 
 
-async def runs_pending(db: Database) -> int:
-    """How many transactions are waiting on or holding a digest_runs row lock (pg_locks), to avoid sleeping blind."""
-    async with db.transaction() as conn:
-        return (await conn.execute(text(
-            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'digest_runs'"
-        ))).scalar_one()
+PATIENCE = 60.0
+"""Seconds: a safety net for a hung test, never a measurement."""
+
+
+async def until_waiting_on_a_lock(db: Database, sessions: int) -> None:
+    """Until this many sessions of the test database wait on a lock (pg_stat_activity): no sleeping blind, and no
+    guess at how long a busy machine takes to get there."""
+    async with asyncio.timeout(PATIENCE):
+        while True:
+            async with db.transaction() as conn:
+                waiting = (await conn.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"
+                ))).scalar_one()
+            if waiting >= sessions:
+                return
+            await asyncio.sleep(0.01)
 
 
 async def test_the_real_apscheduler_keeps_ticking_after_the_first_catch_up(

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from adapters.console.session import ConsoleDirectory, ConsoleSession
+from adapters.console.directory import ConsoleDirectory
+from adapters.console.session import ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
-from bot.config import WEEKDAYS, load_settings
+from bot.config import WEEKDAYS
 from bot.features.digest.week import Week, at
+from bot.settings import load_settings
 from storage.db import Database
 from storage.tables.delivery import outbox
 from storage.tables.digest import digest_runs
@@ -29,14 +31,18 @@ PATIENCE = 120.0  # seconds: generous, a safety net for a hung process, never a 
 
 
 def config_due_today() -> str:
-    """Digest time set to 00:00 today (UTC): it has passed, and we are within the 24 h grace window."""
+    """Digest time set to 00:00 today (UTC): it has passed, and we are within the grace window.
+
+    The processes read the real clock, later than the test did: a grace of 48 h keeps last week's digest due
+    for them even when midnight (or Sunday night, which starts a new week) falls between the two readings.
+    """
     today = WEEKDAYS[datetime.now(UTC).weekday()]
     return f"""
 timezone: UTC
 teams:
   - {{name: Support, channels: ["console:#support"]}}
   - {{name: Billing, channels: ["console:#billing"]}}
-digest: {{day: {today}, time: "00:00", channels: ["console:#leads"]}}
+digest: {{day: {today}, time: "00:00", grace_hours: 48, channels: ["console:#leads"]}}
 """
 
 

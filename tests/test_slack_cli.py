@@ -11,13 +11,16 @@ import pytest
 from adapters.slack.config import DEFAULT_API_URL, slack_config
 from bot.config import ConfigError
 
+PATIENCE = 300.0
+"""Seconds: a safety net for a hung process on a busy machine, never a measurement."""
+
 
 def serve(tmp_path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     clean.update(env, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/huzzah.db", HUZZAH_CONFIG="")
     return subprocess.run(
         [sys.executable, "-m", "huzzah.cli", "serve", "--host", "127.0.0.1", "--port", "0", *args],
-        env=clean, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env=clean, capture_output=True, text=True, timeout=PATIENCE, cwd=tmp_path,
     )
 
 
@@ -55,7 +58,7 @@ def test_slack_is_off_without_a_bot_token_and_the_api_url_defaults_to_slacks() -
 async def test_huzzah_serve_answers_slack_with_the_settings_from_the_environment(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The real command in its own process: SLACK_API_URL points it at the fake, a signed command goes in."""
     import asyncio
-    import socket
+    import re
     from urllib.parse import urlencode
 
     import aiohttp
@@ -65,36 +68,48 @@ async def test_huzzah_serve_answers_slack_with_the_settings_from_the_environment
 
     api = FakeSlackAPI()
     await api.start()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env.update(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=api.base_url,
                DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/huzzah.db", HUZZAH_CONFIG="")
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "huzzah.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-        env=env, cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    server = await asyncio.create_subprocess_exec(  # port 0: the system picks a free one and the log names it
+        sys.executable, "-m", "huzzah.cli", "serve", "--host", "127.0.0.1", "--port", "0",
+        env=env, cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )
+    assert server.stderr is not None
+    log: list[str] = []
+
+    async def listening_port() -> int:
+        """Read the log until the server says where it listens (after its migrations ran)."""
+        assert server.stderr is not None
+        while line := (await server.stderr.readline()).decode():
+            log.append(line)
+            if found := re.search(r"listening on http://127\.0\.0\.1:(\d+)", line):
+                return int(found.group(1))
+        raise AssertionError("huzzah serve ended early:\n" + "".join(log))
+
+    async def keep_reading() -> None:  # so a chatty log can never fill the pipe and stall the server
+        assert server.stderr is not None
+        while line := (await server.stderr.readline()).decode():
+            log.append(line)
+
+    reading = None
     try:
-        async with aiohttp.ClientSession() as http:
-            for _ in range(500):  # until it listens (migrations run first)
-                try:
-                    async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
-                        if health.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.05)
+        async with asyncio.timeout(PATIENCE):
+            port = await listening_port()
+            reading = asyncio.create_task(keep_reading())
             body = urlencode(slash_command("<@UBOB> thanks for the save", response_url=api.response_url("UALICE")))
-            async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body,
-                                 headers={"Content-Type": FORM, **signed_headers(body)}) as resp:
+            async with aiohttp.ClientSession() as http, http.post(
+                f"http://127.0.0.1:{port}/slack/events", data=body, headers={"Content-Type": FORM,
+                                                                         **signed_headers(body)},
+            ) as resp:
                 assert resp.status == 200
-        for _ in range(500):
-            if len(api.messages) == 2 and api.responses:
-                break
-            await asyncio.sleep(0.05)
+            while not (len(api.messages) == 2 and api.responses):
+                await asyncio.sleep(0.05)
     finally:
         server.terminate()
         await server.wait()
+        if reading is not None:
+            await reading
         await api.close()
-    assert "Sent!" in api.responses[0]["text"]
+    assert "Sent!" in api.responses[0]["text"], "".join(log)
     assert sorted(m["channel"] for m in api.messages) == ["CSUPPORT", "DUBOB"]  # no app.yaml: posted where given

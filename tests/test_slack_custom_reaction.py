@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
+from bot.features.kudos.settings import KudosSettings
 from tests.slack_support import SlackHarness, reaction_added
 from tests.test_slack_kudos import rows
 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    kudos = settings.kudos.model_copy(update={"reaction": "raised_hands"})
+    kudos = settings.section(KudosSettings).model_copy(update={"reaction": "raised_hands"})
     return settings.model_copy(update={"kudos": kudos})
 
 

@@ -9,10 +9,10 @@ from adapters.slack.app import SlackAdapter
 from adapters.slack.config import SlackConfig
 from bot.app import Huzzah
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.slack_support import BOT_TOKEN, slash_command
+from tests.slack_support import BOT_TOKEN, PATIENCE, slash_command
 
 
-async def until(condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def until(condition, timeout: float = PATIENCE) -> None:  # type: ignore[no-untyped-def]
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "condition not met in time"

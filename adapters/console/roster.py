@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.people import Channel, Person
 
 if TYPE_CHECKING:
-    from adapters.console.session import ConsoleDirectory
+    from adapters.console.directory import ConsoleDirectory
 
 
 class ConsoleRoster:

@@ -7,23 +7,18 @@ different people and read back what the bot posted, where, and to whom.
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from adapters.console.directory import PLATFORM, WORKSPACE, ConsoleDirectory
 from adapters.console.render import render, render_form
 from adapters.console.roster import ConsoleRoster
 from bot.forms import Form
-from bot.incoming import MessageRef, Part, Pressed, Said, Submitted
+from bot.incoming import MessageRef, Pressed, Said, Submitted
 from bot.messages import Buttons, Message
 from bot.outgoing import Response
 from bot.people import Channel, Person
 from bot.platform import Core, Platform
-
-PLATFORM = "console"
-WORKSPACE = "local"
-BOT_NAME = "huzzah"
-_MENTION = re.compile(r"@([\w.-]*\w)")
 
 
 @dataclass(frozen=True)
@@ -39,30 +34,6 @@ class Shown:
         indent = " " * (len(self.where) + 3)
         body = self.text.replace("\n", "\n" + indent)
         return f"{self.where} │ {body}"
-
-
-class ConsoleDirectory:
-    """The people of the console workspace, found by name."""
-
-    def __init__(self, names: Iterable[str], tz: str | None = None) -> None:
-        self.people = {n.casefold(): Person(PLATFORM, WORKSPACE, n.casefold(), n, tz) for n in names}
-        self.people[BOT_NAME] = Person(PLATFORM, WORKSPACE, BOT_NAME, "Huzzah", is_bot=True)
-
-    def get(self, name: str) -> Person | None:
-        return self.people.get(name.casefold().lstrip("@"))
-
-    def parts(self, line: str) -> tuple[Part, ...]:
-        """`@name` of a known person becomes a mention; anything else stays text, exactly as typed."""
-        out: list[Part] = []
-        last = 0
-        for match in _MENTION.finditer(line):
-            person = self.get(match.group(1))
-            if person is None:
-                continue
-            out += [line[last:match.start()], person]
-            last = match.end()
-        out.append(line[last:])
-        return tuple(p for p in out if p != "")
 
 
 @dataclass

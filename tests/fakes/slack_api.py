@@ -19,6 +19,8 @@ What it does:
 - Holds a small workspace (`users`, `channels`; see `add_user`, `add_channel`) that those answers read.
 - `script(method, status=429, headers={"Retry-After": "1"})` queues one scripted answer (or `times=n`),
   used before the normal answer: rate limits, server errors, `{"ok": false, "error": ...}` answers.
+- `hold(method, …, "respond")` keeps those calls (and posts to response_urls) waiting, unrecorded, until
+  `release()`: a Slack that is slow to answer, to show what happens before anything reaches it.
 - Socket Mode: `apps.connections.open` hands out a WebSocket on the same port; `socket_send(envelope)`
   pushes an envelope to the app and `socket_acks` collects what it answered.
 - `response_url(user_id)` hands out URLs (for slash commands and interactivity payloads) whose posts are
@@ -28,6 +30,7 @@ What it does:
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -80,6 +83,8 @@ class FakeSlackAPI:
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
     port: int = 0
+    _held: set[str] = field(default_factory=set)
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
         self.add_user(BOT_USER_ID, "huzzah", real_name="Huzzah", is_bot=True)
@@ -140,6 +145,19 @@ class FakeSlackAPI:
             body = {"ok": False, "error": "ratelimited"} if status == 429 else {"ok": status < 400}
         self._scripts.setdefault(method, deque()).append(Scripted(status, body, headers or {}, times))
 
+    def hold(self, *methods: str) -> None:
+        """Keep these methods (`"respond"`: posts to response_urls) waiting until `release()`."""
+        self._held.update(methods)
+        self._released.clear()
+
+    def release(self) -> None:
+        self._held.clear()
+        self._released.set()
+
+    async def _wait_if_held(self, method: str) -> None:
+        if method in self._held:
+            await self._released.wait()
+
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == method]
 
@@ -181,6 +199,7 @@ class FakeSlackAPI:
             await self._runner.cleanup()
 
     async def _respond(self, request: web.Request) -> web.Response:
+        await self._wait_if_held("respond")
         body = await request.json()
         self.responses.append({**body, "url": str(request.url), "_user": request.match_info["user"]})
         return web.Response(text="ok")
@@ -210,6 +229,7 @@ class FakeSlackAPI:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        await self._wait_if_held(method)
         params = await _params(request)
         self.calls.append(Call(method, params, dict(request.headers)))
         queued = self._scripts.get(method)
