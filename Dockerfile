@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     MPLCONFIGDIR=/tmp/matplotlib
 
 WORKDIR /app
-COPY pyproject.toml README.md alembic.ini app.yaml ./
+COPY pyproject.toml README.md alembic.ini ./
+COPY huzzah/templates/app.yaml ./app.yaml
 COPY bot ./bot
 COPY adapters ./adapters
 COPY storage ./storage

@@ -180,7 +180,12 @@ def main(argv: list[str] | None = None) -> int:
                 return asyncio.run(_demo(given, args.db))
             case "init":
                 return _init(args)
-        settings = load_settings(args.config, platforms=PLATFORM_NAMES)
+        if args.command == "chat" and not (args.config or os.environ.get("HUZZAH_CONFIG") or Path("app.yaml").exists()):
+            from huzzah.demo import demo_settings
+
+            settings = demo_settings()  # nothing configured here: chat with the demo's pretend team
+        else:
+            settings = load_settings(args.config, platforms=PLATFORM_NAMES)
         match args.command:
             case "chat":
                 return asyncio.run(_chat(settings, args.who))

@@ -1,8 +1,8 @@
 """`huzzah init`: a commented app.yaml for someone who installed Huzzah with pip and has no repository to copy from.
 
-The template ships inside the package (`huzzah/templates/app.yaml`, package-data) and is the repository's own
-documented app.yaml, byte for byte (a test keeps the two the same). An existing file is never replaced
-without `--force`: it may hold a team's real configuration.
+The template ships inside the package (`huzzah/templates/app.yaml`, package-data): it is the one documented
+app.yaml, every setting with what it means. An existing file is never replaced without `--force`: it may
+hold a team's real configuration.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from pathlib import Path
 from huzzah.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
+APP_YAML = ROOT / "huzzah" / "templates" / "app.yaml"
 
 
 def huzzah(*args: str, cwd: Path = ROOT, stdin: str | None = None,
@@ -30,7 +31,7 @@ def test_help_lists_every_command_with_one_line_each() -> None:
 
 def test_demo_runs_on_the_given_sqlite_file_and_config(tmp_path: Path) -> None:
     """More about the demo in test_demo.py; here, its options: --db, and the global --config."""
-    run = huzzah("--config", str(ROOT / "app.yaml"), "demo", "--db", str(tmp_path / "demo.db"), cwd=tmp_path)
+    run = huzzah("--config", str(APP_YAML), "demo", "--db", str(tmp_path / "demo.db"), cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
     assert "#kudos │ 🎉 Huzzah for" in run.stdout
@@ -42,7 +43,7 @@ def test_demo_runs_on_the_given_sqlite_file_and_config(tmp_path: Path) -> None:
 
 def test_chat_lets_you_type_as_anyone(tmp_path: Path) -> None:
     script = "@bob thanks for the cover #teamwork\n/as bob\nstats\n/quit\n"
-    run = huzzah("--config", str(ROOT / "app.yaml"), "chat", "--as", "alice", cwd=tmp_path, stdin=script)
+    run = huzzah("--config", str(APP_YAML), "chat", "--as", "alice", cwd=tmp_path, stdin=script)
     assert run.returncode == 0, run.stderr
     assert "DM @bob │ 🎉 @alice thanked you" in run.stdout
     assert "only @bob │ Your huzzahs" in run.stdout

@@ -29,7 +29,7 @@ def error_for(tmp_path: Path, body: str) -> str:
 
 
 def test_the_shipped_app_yaml_is_valid() -> None:
-    settings = load_settings(ROOT / "app.yaml")
+    settings = load_settings(ROOT / "huzzah" / "templates" / "app.yaml")
     assert settings.value_named("OWNERSHIP") is not None
     assert settings.section(KudosSettings).daily_allowance == 5
 

@@ -63,13 +63,6 @@ def test_init_output_elsewhere_says_how_to_use_it(tmp_path: Path) -> None:
     assert missing.returncode == 2 and len(missing.stderr.splitlines()) == 1 and "cannot write" in missing.stderr
 
 
-def test_the_template_is_the_repositorys_documented_app_yaml() -> None:
-    """Two copies of one text: the repository's app.yaml (read by `serve` from a checkout, the Dockerfile, the
-    tests) and the packaged template. A symlink would break sdists and Windows checkouts, so this test keeps
-    them the same: edit app.yaml, then copy it to huzzah/templates/app.yaml."""
-    assert TEMPLATE.read_bytes() == (ROOT / "app.yaml").read_bytes()
-
-
 @pytest.mark.skipif(importlib.util.find_spec("setuptools") is None, reason="setuptools is not installed")
 def test_the_built_package_ships_the_template_and_runs_the_demo_alone(tmp_path: Path) -> None:
     """What a wheel would hold, without a wheel build's network or time: setuptools' build_py, the step that
