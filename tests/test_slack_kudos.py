@@ -317,3 +317,11 @@ async def test_shortcut_on_an_apps_message_is_refused_privately(slack: SlackHarn
     await slack.settle()
     assert slack.api.calls_to("views.open") == []
     assert "@Deploybot is a bot" in private(slack, "UALICE")[0]
+
+
+async def test_a_command_that_says_payload_is_read_like_any_other(slack: SlackHarness) -> None:
+    """slack-bolt reads any form containing the word `payload` as an interactivity payload; Huzzah does not."""
+    status, _ = await slack.command("<@UBOB> thanks for untangling the webhook payload #ownership")
+    await slack.settle()
+    assert status == 200 and await rows(slack) == 1
+    assert "payload" in words(slack.api.posts_in("CKUDOS")[0]["blocks"])

@@ -4,6 +4,8 @@ survived without losing or doubling a kudos — all through the real server and 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import time
 from urllib.parse import quote_plus, urlencode
@@ -40,6 +42,12 @@ async def count(slack: SlackHarness, table=kudos) -> int:  # type: ignore[no-unt
         return (await conn.execute(select(func.count()).select_from(table))).scalar_one()
 
 
+def _signed_as(body: str, timestamp: str) -> dict[str, str]:
+    """Headers whose HMAC is right for `timestamp` as written — what an attacker who knows int()'s leniency sends."""
+    digest = hmac.new(SIGNING_SECRET.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Signature": f"v0={digest}", "X-Slack-Request-Timestamp": timestamp}
+
+
 def command_body(slack: SlackHarness) -> str:
     command = slash_command("<@UBOB> thanks for the save #ownership", response_url=slack.api.response_url("UALICE"))
     return urlencode(command)
@@ -51,6 +59,12 @@ def command_body(slack: SlackHarness) -> str:
     pytest.param(lambda body: signed_headers(body, timestamp=int(time.time()) - 301), id="just-over-5-minutes"),
     pytest.param(lambda body: {}, id="unsigned"),
     pytest.param(lambda body: {**signed_headers(body), "X-Slack-Request-Timestamp": "soon"}, id="garbled-timestamp"),
+    pytest.param(lambda body: _signed_as(body, "²"), id="superscript-two-timestamp"),
+    pytest.param(lambda body: _signed_as(body, "١٧٦٣٢٨٠٠٠٠"), id="arabic-indic-digits-timestamp"),
+    pytest.param(lambda body: _signed_as(body, f" {int(time.time())}"), id="timestamp-with-a-space"),
+    pytest.param(lambda body: _signed_as(body, f"{int(time.time()):_}"), id="timestamp-with-underscores"),
+    pytest.param(lambda body: {**signed_headers(body), "X-Slack-Signature": "v0=" + "é" * 64},
+                 id="non-ascii-signature"),
 ])
 async def test_a_request_slack_did_not_sign_gets_401_and_changes_nothing(  # type: ignore[no-untyped-def]
     slack: SlackHarness, headers
@@ -61,6 +75,21 @@ async def test_a_request_slack_did_not_sign_gets_401_and_changes_nothing(  # typ
     await slack.settle()
     assert slack.api.calls == [] and slack.api.responses == []
     assert await count(slack) == 0 and await count(slack, outbox) == 0
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    pytest.param(b"\xff\xfe payload=%7B", FORM, id="not-utf-8"),
+    pytest.param(b"[" * 50_000, JSON, id="nested-past-the-parser"),
+    pytest.param(b'{"type": "event_callback", "event": []}', JSON, id="event-not-an-object"),
+    pytest.param(b"payload=%7B%22type%22%3A%22block_actions%22%7D", "text/plain", id="odd-content-type"),
+])
+async def test_a_wrongly_signed_body_is_refused_before_it_is_read(
+    slack: SlackHarness, body: bytes, content_type: str
+) -> None:
+    forged = signed_headers(body.decode("latin-1"), secret="not-the-secret")
+    async with slack.http.post(slack.events_url, data=body, headers={"Content-Type": content_type, **forged}) as resp:
+        assert resp.status == 401
+    assert slack.api.calls == [] and await count(slack) == 0
 
 
 async def test_a_tampered_body_is_refused(slack: SlackHarness) -> None:
