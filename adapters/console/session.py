@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from adapters.console.render import render, render_form
+from adapters.console.render import render, render_form, visible
 from adapters.console.roster import ConsoleRoster
 from bot.forms import Form
 from bot.incoming import MessageRef, Part, Pressed, Said, Submitted
@@ -36,9 +36,10 @@ class Shown:
     ref: MessageRef | None = None
 
     def __str__(self) -> str:
-        indent = " " * (len(self.where) + 3)
-        body = self.text.replace("\n", "\n" + indent)
-        return f"{self.where} │ {body}"
+        where = visible(self.where)
+        indent = " " * (len(where) + 3)
+        body = visible(self.text).replace("\n", "\n" + indent)
+        return f"{where} │ {body}"
 
 
 class ConsoleDirectory:
