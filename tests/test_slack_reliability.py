@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import time
+from typing import Any
 from urllib.parse import quote_plus, urlencode
 
 import aiohttp
@@ -22,7 +23,8 @@ from bot.config import Settings
 from huzzah.server import build_web_app, listening
 from storage.db import Database
 from storage.tables.delivery import once_keys, outbox
-from storage.tables.kudos import kudos
+from storage.tables.kudos import kudos, kudos_cogivers
+from storage.tables.polls import poll_votes
 from tests.slack_support import (
     BOT_TOKEN,
     FORM,
@@ -30,10 +32,13 @@ from tests.slack_support import (
     SIGNING_SECRET,
     SlackHarness,
     app_mention,
+    block_actions,
     event_callback,
+    message_action,
     reaction_added,
     signed_headers,
     slash_command,
+    view_submission,
 )
 
 
@@ -247,3 +252,82 @@ async def test_what_people_wrote_never_reaches_the_log(slack: SlackHarness, capl
         await slack.event(app_mention(f"<@UHUZZAHBOT> <@UNOBODY> {secret}"))
         await slack.settle()
     assert secret not in caplog.text and quote_plus(secret) not in caplog.text
+
+
+async def test_a_command_slack_sent_without_a_user_is_answered_privately_and_does_nothing(slack: SlackHarness) -> None:
+    command = slash_command("<@UBOB> thanks for the save", response_url=slack.api.response_url("UALICE"))
+    del command["user_id"]
+    status, body = await slack.signed(urlencode(command), FORM)
+    assert status == 200
+    answer = json.loads(body)
+    assert answer["response_type"] == "ephemeral" and "user_id is missing" in answer["text"]
+    await slack.settle()
+    assert slack.api.calls == [] and await count(slack) == 0
+
+
+@pytest.mark.parametrize("event", [
+    pytest.param({**app_mention("<@UHUZZAHBOT> <@UBOB> thanks"), "user": "U" * 201}, id="a 201-character user id"),
+    pytest.param({**app_mention("<@UHUZZAHBOT> <@UBOB> thanks"), "channel": ["CSUPPORT"]}, id="a list for a channel"),
+    pytest.param({**reaction_added(user="UALICE", item_user="UBOB"), "item": None}, id="a reaction on nothing"),
+    pytest.param({"type": "app_home_opened", "tab": "home"}, id="a home tab opened by no one"),
+])
+async def test_an_event_with_a_field_missing_or_garbled_is_a_400_that_changes_nothing(
+    slack: SlackHarness, event: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("INFO"):
+        status, body = await slack.event(event)
+    assert status == 400 and "unreadable request" in body
+    await slack.settle()
+    assert slack.api.calls == [] and await count(slack) == 0
+    [line] = [r for r in caplog.records if "cannot be read" in r.getMessage()]
+    assert "thanks" not in line.getMessage() and not line.exc_info
+
+
+async def test_an_event_huzzah_does_not_listen_to_is_acknowledged(slack: SlackHarness) -> None:
+    status, _ = await slack.event({"type": "member_joined_channel", "user": "UALICE", "channel": "CSUPPORT"})
+    assert status == 200 and slack.api.calls == []
+
+
+def _posted_button(slack: SlackHarness, channel: str, action: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    for message in (m for m in slack.api.messages if m["channel"] == channel):
+        for block in message.get("blocks", []):
+            for element in block.get("elements", []):
+                if element.get("action_id", "").startswith(action):
+                    return message, element
+    raise AssertionError(f"no {action} button in {channel}")
+
+
+async def test_buttons_carrying_ids_no_one_made_are_answered_as_out_of_date(slack: SlackHarness) -> None:
+    await slack.command("<@UBOB> thanks for the save")
+    await slack.command('poll "Lunch?" Tacos Ramen')
+    await slack.wait_for(lambda: slack.adapter.busy == 0)
+    await slack.core.drain()
+    wanted = (("CKUDOS", "kudos.metoo"), ("CSUPPORT", "poll.vote"), ("CSUPPORT", "poll.close"))
+    buttons = [(channel, *_posted_button(slack, channel, action)) for channel, action in wanted]
+    for forged in ("²", "12345678901234567890", "1" * 201, "-1", "1:²", "99999999999999999999:0", "1:99"):
+        answers = []
+        for channel, message, element in buttons:
+            status, _ = await slack.interact(block_actions(
+                user="UCAROL", name="carol", action_id=element["action_id"], value=forged, channel=channel,
+                message=message, response_url=slack.api.response_url("UCAROL")))
+            await slack.wait_for(lambda: slack.adapter.busy == 0)
+            assert status == 200
+            answers.append(slack.api.ephemerals("UCAROL")[-1]["text"])
+        assert answers == ["That button is out of date — give your own huzzah instead.",
+                           "That poll no longer exists.", "That poll no longer exists."], forged
+    assert await count(slack, kudos_cogivers) == 0 and await count(slack, poll_votes) == 0
+
+
+async def test_a_form_whose_private_metadata_was_forged_is_out_of_date_and_gives_nothing(slack: SlackHarness) -> None:
+    await slack.interact(message_action(user="UALICE", name="alice", author="UBOB",
+                                        response_url=slack.api.response_url("UALICE")))
+    await slack.settle()
+    opened = slack.api.calls_to("views.open")[-1]["view"]
+    for forged in ('{"context": {"to": 2}}', '{"context": "{\\"to\\": 99999999999999999999}"}', "[1, 2]", "{nope",
+                   '{"context": "{\\"to\\": \\"²\\"}"}'):
+        submitted = view_submission({**opened, "private_metadata": forged}, {"reason": "for the fix"},
+                                    user="UALICE", name="alice")
+        status, body = await slack.interact(submitted)
+        assert status == 200 and "That form is out of date" in body
+    await slack.settle()
+    assert await count(slack) == 0 and slack.api.posts_in("CKUDOS") == []
