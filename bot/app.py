@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import Context
+from bot.edge import Unfit, admitted
 from bot.failures import apology, log_failure
 from bot.feature import Feature, Ticker
 from bot.features import FEATURES
@@ -22,7 +23,7 @@ from bot.incoming import Incoming, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Block, Divider, Message, message, say
 from bot.outbox import Outbox
 from bot.outgoing import Response, reply
-from bot.people import Person
+from bot.people import Channel, Person
 from bot.platform import Platform
 from bot.ports import Conversations, Roster
 from bot.registry import ClashError, Registry
@@ -33,7 +34,25 @@ from storage.delivery import claim_once, forgetting
 log = logging.getLogger(__name__)
 
 STALE = say("That button belongs to something I no longer know about. Type `help` to see what I can do.")
+UNFIT = say("Sorry — I couldn't tell who or where that came from, so I did nothing with it.")
 HOME_SUMMARY = "Your huzzahs"
+
+
+class AdmittedRoster:
+    """A platform's roster whose members pass the edge like everything else (one with an unfit id is left out)."""
+
+    def __init__(self, inner: Roster) -> None:
+        self.platform = inner.platform
+        self._inner = inner
+
+    async def members(self, channel: Channel) -> list[Person]:
+        found = []
+        for person in await self._inner.members(channel):
+            try:
+                found.append(admitted(person))
+            except Unfit as refused:
+                log.warning("left a member of a %s channel out: %s", self.platform, refused)
+        return found
 
 
 class Huzzah:
@@ -61,7 +80,7 @@ class Huzzah:
         self.platforms[platform.name] = platform
         self.outbox.attach(platform.messenger)
         if platform.roster is not None:
-            self.rosters[platform.name] = platform.roster
+            self.rosters[platform.name] = AdmittedRoster(platform.roster)
         self.tickers += [*platform.tickers, forgetting(self.ctx.db, self.ctx.clock, f"{platform.name}:")]
 
     # ---- what platforms may ask (bot.platform.Core) -----------------------------------------------
@@ -69,17 +88,29 @@ class Huzzah:
     async def handle(self, incoming: Incoming, *, prefix: str = "") -> Response:
         """Never raises: a failure becomes an apology to the sender, logged without what they typed.
 
+        Everything passes the edge first (`bot.edge`: no control characters, names the database can hold), and
+        nothing another bot or app does is acted on — a bot's mention never becomes a kudos.
         `prefix` is how this platform starts a command (`/huzzah ` on Slack), used in help examples.
         """
+        kind = type(incoming).__name__
+        try:
+            incoming = admitted(incoming)
+        except Unfit as refused:
+            log.warning("refused a %s: %s", kind, refused)
+            return reply(UNFIT)
+        if incoming.sender.is_bot:
+            log.info("ignored a %s from a bot", kind)
+            return Response()
         try:
             return await self._route(incoming, prefix)
         except Exception as exc:
-            return apology(log, f"handling {type(incoming).__name__}", exc)
+            return apology(log, f"handling {kind}", exc)
         finally:
             self.outbox.kick()
 
     async def home(self, person: Person, *, prefix: str = "") -> Message:
         try:
+            person = admitted(person)
             blocks: list[Block] = []
             for section in self.registry.home:
                 part = await section(person, prefix)

@@ -12,3 +12,9 @@ TICK_SECONDS = 30
 DEDUPE_HOURS = 24
 """How long a platform's delivery id is remembered: Slack stops retrying within the hour, the Bot Connector
 within minutes."""
+MAX_NAME_CHARS = 200
+"""A person's or a channel's name as the core keeps it (longer ones are cut at the edge)."""
+MAX_ZONE_CHARS = 64
+"""No IANA time zone name is longer; a longer one from a platform is not a time zone."""
+MAX_RECORD_ID = 2**31 - 1
+"""The largest id of a stored record (a kudos, a poll) a button can name: PostgreSQL's INTEGER."""

@@ -176,6 +176,9 @@ class MsTeamsWorld:
     credentials: IssuerCredentials | None = None
     members: list[dict[str, str]] = field(default_factory=list)
 
+    def __repr__(self) -> str:  # Hypothesis prints the fixtures of a failing example: keep it to one line
+        return f"MsTeamsWorld({self.url})"
+
     @property
     def service_url(self) -> str:
         return self.connector.url + "/"

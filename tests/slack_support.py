@@ -194,6 +194,9 @@ class SlackHarness:
     http: aiohttp.ClientSession
     sent: list[tuple[int, str]] = field(default_factory=list)
 
+    def __repr__(self) -> str:  # Hypothesis prints the fixtures of a failing example: keep it to one line
+        return f"SlackHarness({self.base_url})"
+
     @property
     def events_url(self) -> str:
         return self.base_url + EVENTS_PATH

@@ -126,7 +126,8 @@ async def test_a_button_from_someone_elses_check_in_counts_for_nothing(
     team: ConsoleSession, clock: FakeClock
 ) -> None:
     await open_round(team, clock)
-    stranger = await team.press("huzzah", " 3", where="DM @agent01")
+    team.directory.people["visitor"] = Person("console", "local", "visitor", "visitor")  # in no team, never asked
+    stranger = await team.press("visitor", " 3", where="DM @agent01")
     assert "wasn't sent to you" in stranger[0].text
     assert await count(team.core.ctx.db, checkin_answered) == 0
 

@@ -32,7 +32,7 @@ HEADING = re.compile(r"^demo │ —— (\w+) (\d+) (\w+) ——$")
 
 def demo(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in ("HUZZAH_CONFIG", "DATABASE_URL")}
-    return subprocess.run([str(SCRIPT), *args, "demo"], capture_output=True, text=True, cwd=cwd, timeout=120,
+    return subprocess.run([str(SCRIPT), *args, "demo"], capture_output=True, text=True, cwd=cwd, timeout=300,
                           env={**environment, **(env or {})})
 
 

@@ -22,7 +22,7 @@ SCRIPT = Path(sysconfig.get_path("scripts")) / ("huzzah.exe" if os.name == "nt" 
 
 def init(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "HUZZAH_CONFIG"}
-    return subprocess.run([str(SCRIPT), "init", *args], capture_output=True, text=True, cwd=cwd, timeout=60, env=env)
+    return subprocess.run([str(SCRIPT), "init", *args], capture_output=True, text=True, cwd=cwd, timeout=300, env=env)
 
 
 def test_init_writes_the_commented_app_yaml_here_and_it_loads(tmp_path: Path) -> None:
@@ -75,7 +75,7 @@ def test_the_built_package_ships_the_template_and_runs_the_demo_alone(tmp_path: 
         shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
     built = tmp_path / "lib"
     run = subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py",
-                          "--build-lib", str(built)], capture_output=True, text=True, cwd=source, timeout=120)
+                          "--build-lib", str(built)], capture_output=True, text=True, cwd=source, timeout=300)
     assert run.returncode == 0, run.stderr
     assert (built / "huzzah" / "templates" / "app.yaml").read_bytes() == TEMPLATE.read_bytes()
     assert load_settings(built / "huzzah" / "demo_team.yaml").teams
@@ -86,7 +86,7 @@ def test_the_built_package_ships_the_template_and_runs_the_demo_alone(tmp_path: 
     env = {**{k: v for k, v in os.environ.items() if k != "HUZZAH_CONFIG"}, "PYTHONPATH": str(built)}
     code = "import huzzah, runpy; print(huzzah.__file__); runpy.run_module('huzzah.cli', run_name='__main__')"
     demo = subprocess.run([sys.executable, "-c", code, "demo"], capture_output=True, text=True, cwd=elsewhere,
-                          env=env, timeout=120)
+                          env=env, timeout=300)
     assert demo.returncode == 0, demo.stderr
     assert demo.stdout.startswith(str(built / "huzzah"))
     assert "#support-leads │ 📰 Support — weekly digest" in demo.stdout

@@ -82,13 +82,39 @@ async def test_a_valid_token_gets_in_and_replies_are_authenticated(secured_mstea
     assert secured_msteams.credentials and secured_msteams.credentials.made == 1, "one token, reused for every call"
 
 
-async def test_bad_bodies_are_refused_without_a_stack_trace(secured_msteams: MsTeamsWorld) -> None:
-    async with secured_msteams.http.post(f"{secured_msteams.url}/api/messages", data="{nope",
-                                       headers={"Content-Type": "application/json"}) as response:
-        assert response.status == 400
-    async with secured_msteams.http.post(f"{secured_msteams.url}/api/messages", data="hello") as response:
-        assert response.status == 415
+@pytest.mark.parametrize(("body", "content_type"), [
+    pytest.param("{nope", "application/json", id="not-json"),
+    pytest.param("hello", "text/plain", id="not-json-at-all"),
+    pytest.param("[" * 50_000, "application/json", id="nested-past-the-parser"),
+    pytest.param('{"type": "message", "from": "alice"}', "application/json", id="not-an-activity"),
+])
+async def test_a_bad_body_without_a_token_is_refused_before_it_is_read(
+    secured_msteams: MsTeamsWorld, body: str, content_type: str
+) -> None:
+    async with secured_msteams.http.post(f"{secured_msteams.url}/api/messages", data=body,
+                                         headers={"Content-Type": content_type}) as response:
+        assert response.status == 401
     assert await nothing_stored(secured_msteams)
+
+
+async def test_bad_bodies_with_a_valid_token_are_refused_without_a_stack_trace(
+    secured_msteams: MsTeamsWorld, caplog  # type: ignore[no-untyped-def]
+) -> None:
+    issuer = secured_msteams.connector.issuer
+    assert issuer
+    token = {"Authorization": f"Bearer {issuer.token(APP_ID, secured_msteams.service_url)}"}
+    url = f"{secured_msteams.url}/api/messages"
+    with caplog.at_level(logging.INFO):
+        async with secured_msteams.http.post(url, data="{nope", headers={"Content-Type": "application/json",
+                                                                         **token}) as response:
+            assert response.status == 400
+        async with secured_msteams.http.post(url, data="hello", headers=token) as response:
+            assert response.status == 415
+        no_conversation = {**kudos_activity(secured_msteams), "conversation": None}
+        async with secured_msteams.http.post(url, json=no_conversation, headers=token) as response:
+            assert response.status == 400 and "conversation is missing" in await response.text()
+    assert await nothing_stored(secured_msteams)
+    assert "Traceback" not in caplog.text and not any(r.exc_info for r in caplog.records)
 
 
 async def test_the_server_warns_loudly_when_authentication_is_off(core: Huzzah, caplog) -> None:  # type: ignore[no-untyped-def]

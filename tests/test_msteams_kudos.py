@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
@@ -131,3 +132,16 @@ async def test_unknown_mention_and_gibberish_get_a_clear_private_answer(msteams:
     [answer] = msteams.connector.to(personal_conversation(ALICE))
     assert "@Zed" in answer.words
     assert msteams.connector.to(CHANNEL_ID) == []
+
+
+@pytest.mark.parametrize("sender", [
+    pytest.param({"id": "28:deploy-bot-app-id", "name": "Deploy bot"}, id="a bot account"),
+    pytest.param({"id": "29:1deploy-bot", "name": "Deploy bot", "role": "bot"}, id="the bot role"),
+])
+async def test_another_bots_mention_gives_no_kudos(msteams: MsTeamsWorld, sender: dict[str, str]) -> None:
+    status = await msteams.send(channel_message(msteams.service_url, sender,
+                                                "<at>Huzzah</at> <at>Bob</at> thanks for the deploy #ownership",
+                                                [BOT, BOB]))
+    assert status in (200, 201)
+    assert await rows(msteams, kudos) == []
+    assert msteams.connector.sent == [] and msteams.connector.created == []

@@ -10,6 +10,7 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from storage.tables.kudos import kudos, kudos_cogivers
@@ -320,3 +321,29 @@ async def test_shortcut_on_an_apps_message_is_refused_privately(slack: SlackHarn
     await slack.settle()
     assert slack.api.calls_to("views.open") == []
     assert "@Deploybot is a bot" in private(slack, "UALICE")[0]
+
+
+async def test_a_command_that_says_payload_is_read_like_any_other(slack: SlackHarness) -> None:
+    """slack-bolt reads any form containing the word `payload` as an interactivity payload; Huzzah does not."""
+    status, _ = await slack.command("<@UBOB> thanks for untangling the webhook payload #ownership")
+    await slack.settle()
+    assert status == 200 and await rows(slack) == 1
+    assert "payload" in words(slack.api.posts_in("CKUDOS")[0]["blocks"])
+
+
+@pytest.mark.parametrize("posted_by", [
+    pytest.param({"user": "UOTHERBOT", "bot_id": "BOTHER", "bot_profile": {"id": "BOTHER", "name": "Deploybot"}},
+                 id="an app's bot user"),
+    pytest.param({"bot_id": "BOTHER", "subtype": "bot_message", "username": "Deploybot"}, id="an integration"),
+    pytest.param({"user": "UOTHERBOT"}, id="a bot user Slack does not mark in the event"),
+])
+async def test_another_bots_mention_or_dm_gives_no_kudos(slack: SlackHarness, posted_by: dict[str, Any]) -> None:
+    mention = {**app_mention("<@UHUZZAHBOT> <@UBOB> thanks for the deploy #ownership"), **posted_by}
+    dm = {**direct_message("<@UBOB> thanks for the deploy"), **posted_by}
+    if "user" not in posted_by:
+        del mention["user"], dm["user"]
+    assert (await slack.event(mention))[0] == 200 and (await slack.event(dm))[0] == 200
+    await slack.settle()
+    assert await rows(slack) == 0
+    assert slack.api.posts_in("CKUDOS") == [] and slack.api.calls_to("chat.postEphemeral") == []
+    assert slack.api.calls_to("chat.postMessage") == []

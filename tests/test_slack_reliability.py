@@ -4,8 +4,11 @@ survived without losing or doubling a kudos — all through the real server and 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import time
+from typing import Any
 from urllib.parse import quote_plus, urlencode
 
 import aiohttp
@@ -20,7 +23,8 @@ from bot.config import Settings
 from huzzah.server import build_web_app, listening
 from storage.db import Database
 from storage.tables.delivery import once_keys, outbox
-from storage.tables.kudos import kudos
+from storage.tables.kudos import kudos, kudos_cogivers
+from storage.tables.polls import poll_votes
 from tests.slack_support import (
     BOT_TOKEN,
     FORM,
@@ -28,16 +32,25 @@ from tests.slack_support import (
     SIGNING_SECRET,
     SlackHarness,
     app_mention,
+    block_actions,
     event_callback,
+    message_action,
     reaction_added,
     signed_headers,
     slash_command,
+    view_submission,
 )
 
 
 async def count(slack: SlackHarness, table=kudos) -> int:  # type: ignore[no-untyped-def]
     async with slack.core.ctx.db.transaction() as conn:
         return (await conn.execute(select(func.count()).select_from(table))).scalar_one()
+
+
+def _signed_as(body: str, timestamp: str) -> dict[str, str]:
+    """Headers whose HMAC is right for `timestamp` as written — what an attacker who knows int()'s leniency sends."""
+    digest = hmac.new(SIGNING_SECRET.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Signature": f"v0={digest}", "X-Slack-Request-Timestamp": timestamp}
 
 
 def command_body(slack: SlackHarness) -> str:
@@ -51,6 +64,12 @@ def command_body(slack: SlackHarness) -> str:
     pytest.param(lambda body: signed_headers(body, timestamp=int(time.time()) - 301), id="just-over-5-minutes"),
     pytest.param(lambda body: {}, id="unsigned"),
     pytest.param(lambda body: {**signed_headers(body), "X-Slack-Request-Timestamp": "soon"}, id="garbled-timestamp"),
+    pytest.param(lambda body: _signed_as(body, "²"), id="superscript-two-timestamp"),
+    pytest.param(lambda body: _signed_as(body, "١٧٦٣٢٨٠٠٠٠"), id="arabic-indic-digits-timestamp"),
+    pytest.param(lambda body: _signed_as(body, f" {int(time.time())}"), id="timestamp-with-a-space"),
+    pytest.param(lambda body: _signed_as(body, f"{int(time.time()):_}"), id="timestamp-with-underscores"),
+    pytest.param(lambda body: {**signed_headers(body), "X-Slack-Signature": "v0=" + "é" * 64},
+                 id="non-ascii-signature"),
 ])
 async def test_a_request_slack_did_not_sign_gets_401_and_changes_nothing(  # type: ignore[no-untyped-def]
     slack: SlackHarness, headers
@@ -61,6 +80,21 @@ async def test_a_request_slack_did_not_sign_gets_401_and_changes_nothing(  # typ
     await slack.settle()
     assert slack.api.calls == [] and slack.api.responses == []
     assert await count(slack) == 0 and await count(slack, outbox) == 0
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    pytest.param(b"\xff\xfe payload=%7B", FORM, id="not-utf-8"),
+    pytest.param(b"[" * 50_000, JSON, id="nested-past-the-parser"),
+    pytest.param(b'{"type": "event_callback", "event": []}', JSON, id="event-not-an-object"),
+    pytest.param(b"payload=%7B%22type%22%3A%22block_actions%22%7D", "text/plain", id="odd-content-type"),
+])
+async def test_a_wrongly_signed_body_is_refused_before_it_is_read(
+    slack: SlackHarness, body: bytes, content_type: str
+) -> None:
+    forged = signed_headers(body.decode("latin-1"), secret="not-the-secret")
+    async with slack.http.post(slack.events_url, data=body, headers={"Content-Type": content_type, **forged}) as resp:
+        assert resp.status == 401
+    assert slack.api.calls == [] and await count(slack) == 0
 
 
 async def test_a_tampered_body_is_refused(slack: SlackHarness) -> None:
@@ -218,3 +252,82 @@ async def test_what_people_wrote_never_reaches_the_log(slack: SlackHarness, capl
         await slack.event(app_mention(f"<@UHUZZAHBOT> <@UNOBODY> {secret}"))
         await slack.settle()
     assert secret not in caplog.text and quote_plus(secret) not in caplog.text
+
+
+async def test_a_command_slack_sent_without_a_user_is_answered_privately_and_does_nothing(slack: SlackHarness) -> None:
+    command = slash_command("<@UBOB> thanks for the save", response_url=slack.api.response_url("UALICE"))
+    del command["user_id"]
+    status, body = await slack.signed(urlencode(command), FORM)
+    assert status == 200
+    answer = json.loads(body)
+    assert answer["response_type"] == "ephemeral" and "user_id is missing" in answer["text"]
+    await slack.settle()
+    assert slack.api.calls == [] and await count(slack) == 0
+
+
+@pytest.mark.parametrize("event", [
+    pytest.param({**app_mention("<@UHUZZAHBOT> <@UBOB> thanks"), "user": "U" * 201}, id="a 201-character user id"),
+    pytest.param({**app_mention("<@UHUZZAHBOT> <@UBOB> thanks"), "channel": ["CSUPPORT"]}, id="a list for a channel"),
+    pytest.param({**reaction_added(user="UALICE", item_user="UBOB"), "item": None}, id="a reaction on nothing"),
+    pytest.param({"type": "app_home_opened", "tab": "home"}, id="a home tab opened by no one"),
+])
+async def test_an_event_with_a_field_missing_or_garbled_is_a_400_that_changes_nothing(
+    slack: SlackHarness, event: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("INFO"):
+        status, body = await slack.event(event)
+    assert status == 400 and "unreadable request" in body
+    await slack.settle()
+    assert slack.api.calls == [] and await count(slack) == 0
+    [line] = [r for r in caplog.records if "cannot be read" in r.getMessage()]
+    assert "thanks" not in line.getMessage() and not line.exc_info
+
+
+async def test_an_event_huzzah_does_not_listen_to_is_acknowledged(slack: SlackHarness) -> None:
+    status, _ = await slack.event({"type": "member_joined_channel", "user": "UALICE", "channel": "CSUPPORT"})
+    assert status == 200 and slack.api.calls == []
+
+
+def _posted_button(slack: SlackHarness, channel: str, action: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    for message in (m for m in slack.api.messages if m["channel"] == channel):
+        for block in message.get("blocks", []):
+            for element in block.get("elements", []):
+                if element.get("action_id", "").startswith(action):
+                    return message, element
+    raise AssertionError(f"no {action} button in {channel}")
+
+
+async def test_buttons_carrying_ids_no_one_made_are_answered_as_out_of_date(slack: SlackHarness) -> None:
+    await slack.command("<@UBOB> thanks for the save")
+    await slack.command('poll "Lunch?" Tacos Ramen')
+    await slack.wait_for(lambda: slack.adapter.busy == 0)
+    await slack.core.drain()
+    wanted = (("CKUDOS", "kudos.metoo"), ("CSUPPORT", "poll.vote"), ("CSUPPORT", "poll.close"))
+    buttons = [(channel, *_posted_button(slack, channel, action)) for channel, action in wanted]
+    for forged in ("²", "12345678901234567890", "1" * 201, "-1", "1:²", "99999999999999999999:0", "1:99"):
+        answers = []
+        for channel, message, element in buttons:
+            status, _ = await slack.interact(block_actions(
+                user="UCAROL", name="carol", action_id=element["action_id"], value=forged, channel=channel,
+                message=message, response_url=slack.api.response_url("UCAROL")))
+            await slack.wait_for(lambda: slack.adapter.busy == 0)
+            assert status == 200
+            answers.append(slack.api.ephemerals("UCAROL")[-1]["text"])
+        assert answers == ["That button is out of date — give your own huzzah instead.",
+                           "That poll no longer exists.", "That poll no longer exists."], forged
+    assert await count(slack, kudos_cogivers) == 0 and await count(slack, poll_votes) == 0
+
+
+async def test_a_form_whose_private_metadata_was_forged_is_out_of_date_and_gives_nothing(slack: SlackHarness) -> None:
+    await slack.interact(message_action(user="UALICE", name="alice", author="UBOB",
+                                        response_url=slack.api.response_url("UALICE")))
+    await slack.settle()
+    opened = slack.api.calls_to("views.open")[-1]["view"]
+    for forged in ('{"context": {"to": 2}}', '{"context": "{\\"to\\": 99999999999999999999}"}', "[1, 2]", "{nope",
+                   '{"context": "{\\"to\\": \\"²\\"}"}'):
+        submitted = view_submission({**opened, "private_metadata": forged}, {"reason": "for the fix"},
+                                    user="UALICE", name="alice")
+        status, body = await slack.interact(submitted)
+        assert status == 200 and "That form is out of date" in body
+    await slack.settle()
+    assert await count(slack) == 0 and slack.api.posts_in("CKUDOS") == []

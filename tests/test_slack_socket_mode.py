@@ -44,3 +44,28 @@ async def test_a_slash_command_over_socket_mode_is_acked_and_gives_kudos(
     assert "Sent!" in api.ephemerals("UALICE")[0]["text"]
     [opened] = [c for c in api.calls if c.method == "apps.connections.open"]
     assert opened.headers["Authorization"] == "Bearer xapp-1-test"  # the app-level token, not the bot token
+
+
+async def test_a_payload_over_socket_mode_is_checked_like_one_over_http(
+    core: Huzzah, fake_slack_api: FakeSlackAPI
+) -> None:
+    api = fake_slack_api
+    adapter = SlackAdapter(core, SlackConfig(BOT_TOKEN, "", api.base_url, app_token="xapp-1-test", socket_mode=True))
+    core.plug(adapter.platform())
+    await adapter.connect_socket_mode()
+    try:
+        await until(lambda: api.socket_connected)
+        command = dict(parse_qsl(urlencode(slash_command("<@UBOB> thanks", response_url=api.response_url("UALICE")))))
+        del command["user_id"]
+        await api.socket_send({"envelope_id": "e-no-user", "type": "slash_commands", "payload": command,
+                               "accepts_response_payload": True})
+        await api.socket_send({"envelope_id": "e-garbled", "type": "events_api", "accepts_response_payload": False,
+                               "payload": {"type": "event_callback", "event": {"type": "app_mention", "user": 5}}})
+        await until(lambda: {a.get("envelope_id") for a in api.socket_acks} >= {"e-no-user", "e-garbled"})
+    finally:
+        await adapter.stop()
+
+    acks = {a["envelope_id"]: a for a in api.socket_acks}
+    assert "user_id is missing" in acks["e-no-user"]["payload"]["text"]
+    assert "payload" not in acks["e-garbled"]  # acknowledged, so Slack does not redeliver it, and nothing done
+    assert [c.method for c in api.calls] == ["apps.connections.open"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from adapters.console.render import visible
 from adapters.console.session import ConsoleSession, Shown
 from bot.forms import Checkboxes, Select, TextInput
 
@@ -57,7 +58,7 @@ async def chat(session: ConsoleSession, who: str) -> int:
             elif command == "/in" and arg:
                 session.channel = arg
             elif command == "/people":
-                print(", ".join(p.name for p in session.directory.people.values() if not p.is_bot))
+                print(visible(", ".join(p.name for p in session.directory.people.values() if not p.is_bot)))
             elif command == "/press" and arg:
                 await session.press(who, arg)
             elif line.strip():
@@ -65,4 +66,4 @@ async def chat(session: ConsoleSession, who: str) -> int:
             if session.open_forms.get(session.person(who).user_id):
                 await _fill_form(session, who)
         except (KeyError, LookupError) as exc:
-            print(exc.args[0], file=sys.stderr)
+            print(visible(str(exc.args[0])), file=sys.stderr)

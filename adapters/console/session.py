@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from adapters.console.directory import PLATFORM, WORKSPACE, ConsoleDirectory
-from adapters.console.render import render, render_form
+from adapters.console.render import render, render_form, visible
 from adapters.console.roster import ConsoleRoster
 from bot.forms import Form
 from bot.incoming import MessageRef, Pressed, Said, Submitted
@@ -31,9 +31,10 @@ class Shown:
     ref: MessageRef | None = None
 
     def __str__(self) -> str:
-        indent = " " * (len(self.where) + 3)
-        body = self.text.replace("\n", "\n" + indent)
-        return f"{self.where} │ {body}"
+        where = visible(self.where)
+        indent = " " * (len(where) + 3)
+        body = visible(self.text).replace("\n", "\n" + indent)
+        return f"{where} │ {body}"
 
 
 @dataclass

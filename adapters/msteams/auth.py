@@ -41,6 +41,8 @@ from bot.config import ConfigError
 log = logging.getLogger(__name__)
 
 APP_TYPES = ("multitenant", "singletenant", "userassignedmsi")
+CHANNEL = "msteams"
+"""The Bot Framework channel Huzzah serves: Microsoft's signing keys are endorsed per channel."""
 NO_AUTH_WARNING = (
     "MICROSOFT_APP_ID is not set: Microsoft Teams requests are NOT authenticated. Anyone who can reach "
     "/api/messages can act as any user. Use this only with the Bot Framework Emulator on your own machine."
@@ -117,6 +119,14 @@ class GuardedAuthentication(BotFrameworkAuthentication):
     def __init__(self, inner: BotFrameworkAuthentication, *, required: bool) -> None:
         self._inner = inner
         self._required = required
+
+    async def check_token(self, auth_header: str) -> None:
+        """Refuse a request before its body is read: no token, or one that is not Microsoft's for this app
+        (signature, issuer, audience, expiry). Whether it was issued for the activity's service URL can only
+        be checked once the body is read, which `authenticate_request` does again with the real activity."""
+        if not auth_header:
+            raise PermissionError("no Authorization header")
+        await self.authenticate_request(Activity(channel_id=CHANNEL), auth_header)
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         if not auth_header:

@@ -6,8 +6,8 @@ import asyncio
 import hashlib
 import logging
 
-from botbuilder.core import Bot, TurnContext
-from botbuilder.schema import Activity
+from botbuilder.core import Bot, InvokeResponse, TurnContext
+from botbuilder.schema import Activity, ActivityTypes
 
 from adapters.msteams.cards import form_activity
 from adapters.msteams.messenger import MsTeamsMessenger
@@ -44,6 +44,11 @@ class MsTeamsBot(Bot):
 
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
+        if activity.type == ActivityTypes.invoke:
+            # Huzzah's cards send Action.Submit (a message); an invoke it has no use for is answered with an
+            # empty 200 rather than botbuilder's 501, so Teams is not told the bot failed
+            await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200)))
+            return
         try:
             await remember(self.core.conversations(PLATFORM), activity)
             if _installed_personally(context):

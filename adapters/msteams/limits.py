@@ -23,3 +23,10 @@ AUTH_TIMEOUT_SECONDS = 10.0
 """Checking a token may fetch Microsoft's signing keys; never keep Teams waiting longer than this."""
 
 MEMBERS_PAGE = 500
+
+MAX_ACCOUNT_ID_CHARS = 128
+"""Teams user ids (`29:…`) are around 90 characters; the core stores at most this many."""
+MAX_CONVERSATION_ID_CHARS = 256
+MAX_TENANT_ID_CHARS = 64
+MAX_TEXT_CHARS = 100_000
+"""Teams refuses messages over about 28 KB; an activity's text is never longer than this."""

@@ -30,12 +30,17 @@ _BREAKS = re.compile(r"<br\s*/?>|</p>|</div>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 
 
+def _object(value: Any, key: str) -> dict[str, Any]:
+    """`value[key]` when both are JSON objects, else an empty one: channelData is whatever Teams put there."""
+    inner = value.get(key) if isinstance(value, dict) else None
+    return inner if isinstance(inner, dict) else {}
+
+
 def tenant_of(activity: Activity) -> str:
     conversation = activity.conversation
     if conversation is not None and conversation.tenant_id:
-        return conversation.tenant_id
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    return (data.get("tenant") or {}).get("id", "") or "unknown-tenant"
+        return str(conversation.tenant_id)
+    return str(_object(activity.channel_data, "tenant").get("id") or "unknown-tenant")
 
 
 def is_bot_account(account_id: str) -> bool:
@@ -43,8 +48,13 @@ def is_bot_account(account_id: str) -> bool:
     return account_id.startswith("28:")
 
 
+def is_bot(account: ChannelAccount) -> bool:
+    """Another bot or app: its account id, or the role the Bot Connector gives it."""
+    return is_bot_account(account.id or "") or account.role == "bot"
+
+
 def person(account: ChannelAccount, tenant: str, tz: str | None = None) -> Person:
-    return Person(PLATFORM, tenant, account.id, account.name or "", tz or None, is_bot=is_bot_account(account.id))
+    return Person(PLATFORM, tenant, account.id, account.name or "", tz or None, is_bot=is_bot(account))
 
 
 def base_conversation_id(conversation_id: str) -> str:
@@ -58,8 +68,7 @@ def channel_of(activity: Activity) -> Channel:
     kind = conversation.conversation_type or PERSONAL
     if kind == PERSONAL:
         return Channel(PLATFORM, tenant, conversation.id, is_direct=True)
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    name = (data.get("channel") or {}).get("name") or conversation.name or ""
+    name = str(_object(activity.channel_data, "channel").get("name") or conversation.name or "")
     return Channel(PLATFORM, tenant, base_conversation_id(conversation.id), name=name)
 
 
@@ -68,9 +77,15 @@ def _mentions(activity: Activity) -> list[dict[str, Any]]:
     for entity in activity.entities or []:
         props = entity.serialize() if hasattr(entity, "serialize") else dict(entity)
         props.update(getattr(entity, "additional_properties", None) or {})
-        if props.get("type") == "mention" and isinstance(props.get("mentioned"), dict):
+        mentioned = props.get("mentioned")
+        if props.get("type") == "mention" and isinstance(mentioned, dict) and isinstance(mentioned.get("id"), str):
             found.append(props)
     return found
+
+
+def _name(mentioned: dict[str, Any]) -> str:
+    name = mentioned.get("name")
+    return name if isinstance(name, str) else ""
 
 
 def _plain(fragment: str) -> str:
@@ -92,8 +107,7 @@ def parts_of(activity: Activity) -> tuple[Part, ...]:
         tag = match.group(0)
         entity = next((m for m in unused if m.get("text") == tag), None)
         if entity is None:
-            entity = next((m for m in unused if _plain(m["mentioned"].get("name", "")) == _plain(match.group(1))),
-                          None)
+            entity = next((m for m in unused if _plain(_name(m["mentioned"])) == _plain(match.group(1))), None)
         if entity is None:
             out.append("@" + _plain(match.group(1)))
             continue
@@ -101,7 +115,7 @@ def parts_of(activity: Activity) -> tuple[Part, ...]:
         mentioned = entity["mentioned"]
         if mentioned.get("id") == bot_id:
             continue
-        out.append(Person(PLATFORM, tenant, mentioned["id"], _plain(mentioned.get("name") or match.group(1)),
+        out.append(Person(PLATFORM, tenant, mentioned["id"], _plain(_name(mentioned) or match.group(1)),
                           is_bot=is_bot_account(mentioned["id"])))
     out.append(_plain(text[last:]))
     joined: list[Part] = []
@@ -118,13 +132,16 @@ def parts_of(activity: Activity) -> tuple[Part, ...]:
 
 
 def _form_values(value: dict[str, Any]) -> dict[str, str | tuple[str, ...]]:
-    multi = set(value.get("multi") or ())
+    """The card's inputs: text, or for a multi-choice input the chosen values (Teams joins them with commas).
+    A value no input of ours can produce (a list, an object) reads as empty."""
+    listed = value.get("multi")
+    multi = {m for m in listed if isinstance(m, str)} if isinstance(listed, list) else set()
     values: dict[str, str | tuple[str, ...]] = {}
     for key, raw in value.items():
         if not key.startswith(FIELD_PREFIX):
             continue
         name = key.removeprefix(FIELD_PREFIX)
-        text = "" if raw is None else str(raw)
+        text = str(raw) if isinstance(raw, str | int | float) else ""
         values[name] = tuple(v for v in text.split(",") if v) if name in multi else text
     return values
 
@@ -132,6 +149,8 @@ def _form_values(value: dict[str, Any]) -> dict[str, str | tuple[str, ...]]:
 def incoming_of(activity: Activity) -> Incoming | None:
     """What a message activity means to the core; None for anything that is not for us (an empty message)."""
     if activity.type != "message" or activity.from_property is None or activity.conversation is None:
+        return None
+    if is_bot(activity.from_property):  # another bot's message never gives kudos, votes or answers
         return None
     tenant = tenant_of(activity)
     sender = person(activity.from_property, tenant, activity.local_timezone)

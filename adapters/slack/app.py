@@ -11,20 +11,23 @@ trigger ids — never what someone chose, which may be an anonymous answer.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.shapes import Malformed, media_type
+from adapters.slack import inbound
 from adapters.slack.client import make_client
 from adapters.slack.config import SlackConfig, slack_config
 from adapters.slack.directory import SlackDirectory
@@ -33,7 +36,7 @@ from adapters.slack.render import PLATFORM, action_name, form_values, home_view,
 from adapters.slack.roster import SlackRoster
 from bot.failures import apology, log_failure
 from bot.incoming import MessageRef, Pressed, Reacted, Said, Shortcut, Submitted
-from bot.messages import Message
+from bot.messages import Message, say
 from bot.outgoing import Response
 from bot.people import Channel, Person
 from bot.platform import Connector, Core, Platform, Receiving, Route
@@ -48,6 +51,10 @@ COMMAND = "/huzzah"
 MENTION_PREFIX = "@Huzzah "
 _ANY = re.compile(".+")
 _SKIN_TONE = re.compile(r"::skin-tone-\d$")
+UNREADABLE = (
+    "Sorry — Slack sent me this with something missing or garbled ({problem}), so I did nothing with it. "
+    "Please try again; if it keeps happening, tell whoever runs Huzzah."
+)
 
 
 def dedupe_key(body: dict[str, Any]) -> str | None:
@@ -60,6 +67,27 @@ def dedupe_key(body: dict[str, Any]) -> str | None:
         return f"event:{body['event_id']}" if body.get("event_id") else None
     trigger = body.get("trigger_id")
     return f"trigger:{trigger}" if trigger else None
+
+
+def from_a_bot(event: Mapping[str, Any]) -> bool:
+    """A message another app or integration posted: never a command, never a kudos (Slack marks it with
+    `bot_id`, `bot_profile` or the `bot_message` subtype; a bot's user id alone is caught by users.info)."""
+    return bool(event.get("bot_id") or event.get("bot_profile") or event.get("subtype") == "bot_message")
+
+
+def unreadable(kind: str, problem: Malformed) -> tuple[int, dict[str, Any]]:
+    """The answer to an authentic payload that cannot be read, and one log line naming the field, not the content.
+
+    Where Slack shows the answer to the person (a slash command's reply, a modal's next view) it explains;
+    elsewhere it is a 400.
+    """
+    log.warning("refused a Slack %s that cannot be read: %s", kind or "request", problem)
+    words = UNREADABLE.format(problem=problem)
+    if kind == "command":
+        return 200, {"response_type": "ephemeral", "text": words}
+    if kind == "view_submission":
+        return 200, {"response_action": "update", "view": result_view("Huzzah", (say(words),))}
+    return 400, {"error": f"unreadable request: {problem}"}
 
 
 def _team(body: dict[str, Any]) -> str:
@@ -78,13 +106,15 @@ class SlackAdapter:
         self.client = client or make_client(config)
         self.directory = SlackDirectory(self.client)
         self.messenger = SlackMessenger(self.client, self.directory)
+        # Socket Mode needs no signing secret; a random one keeps the HTTP route shut if it is mounted anyway
+        secret = config.signing_secret or secrets.token_hex(32)
+        self.signatures = inbound.Signatures(secret)
         self.busy = 0
         """Listeners still working after their ack (tests and shutdown wait for 0)."""
         self._socket: Any = None
         BOLT_LOG.setLevel(logging.ERROR)
-        # Socket Mode needs no signing secret; a random one keeps the HTTP route shut if it is mounted anyway
         self.bolt = AsyncApp(
-            logger=BOLT_LOG, client=self.client, signing_secret=config.signing_secret or secrets.token_hex(32),
+            logger=BOLT_LOG, client=self.client, signing_secret=secret,
             process_before_response=False, request_verification_enabled=True,
         )
         self._register()
@@ -122,11 +152,35 @@ class SlackAdapter:
             await asyncio.sleep(0.05)
 
     async def handle(self, request: web.Request) -> web.Response:
-        """POST /slack/events: slash commands, events and interactivity, verified by bolt."""
-        if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+        """POST /slack/events: slash commands, events and interactivity.
+
+        The signature is checked over the raw bytes before anything is parsed; then the body is read and
+        checked (`inbound`), and bolt dispatches only what passed, holding only the fields that were checked.
+        """
+        raw = await request.read()
+        if not self.signatures.authentic(request.headers, raw):
+            log.info("refused a Slack request: not signed with the signing secret, or over five minutes old")
             return web.json_response({"error": "invalid request"}, status=401)
-        response = await self.bolt.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
+        kind = ""
+        try:
+            body = inbound.body_of(media_type(request.headers), raw)
+            kind = inbound.kind_of(body)
+            checked = inbound.read(body)
+        except Malformed as problem:
+            status, answer = unreadable(kind, problem)
+            return web.json_response(answer, status=status)
+        if checked.body is None:
+            return web.Response(status=200)
+        try:
+            # built from the checked body, not re-parsed from the raw one; marked as an HTTP request again so
+            # bolt checks the signature a second time
+            bolt_request = AsyncBoltRequest(body=checked.body, query=request.query_string,
+                                            headers=dict(request.headers), mode="socket_mode")
+            bolt_request.mode, bolt_request.raw_body = "http", raw.decode("utf-8")
+            return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+        except Exception as exc:  # a bug of ours, not the request's: one line, no traceback
+            log_failure(log, f"dispatching a Slack {checked.kind}", exc)
+            return web.json_response({"error": "internal error"}, status=500)
 
     async def _once(self, body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
         key = dedupe_key(body)
@@ -213,11 +267,14 @@ class SlackAdapter:
 
     async def _mention(self, ack: AsyncAck, event: dict[str, Any], body: dict[str, Any],
                        context: dict[str, Any]) -> None:
+        if from_a_bot(event):
+            await ack()
+            return
         await self._said(ack, event, body, context, prefix=MENTION_PREFIX)
 
     async def _direct_message(self, ack: AsyncAck, event: dict[str, Any], body: dict[str, Any],
                               context: dict[str, Any]) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        if event.get("channel_type") != "im" or event.get("subtype") or from_a_bot(event):
             await ack()
             return
         await self._said(ack, event, body, context, prefix="")
@@ -319,19 +376,16 @@ class SlackAdapter:
         """A modal came back: the core's answer replaces it (a result, or the form again with a problem)."""
         self.busy += 1
         try:
-            view, team, user = body["view"], _team(body), body.get("user") or {}
-            try:
-                meta = json.loads(view.get("private_metadata") or "{}")
-            except ValueError:
-                meta = {}
-            channel_id = str(meta.get("channel", ""))
+            view, team, user = body["view"], _team(body), body["user"]
+            meta = inbound.metadata_of(view.get("private_metadata", ""))
+            channel_id = meta.get("channel", "")
             try:
                 sender = await self.directory.someone(team, user["id"], user.get("username") or user.get("name", ""))
                 channel = (await self.directory.channel(team, channel_id) if channel_id
                            else Channel(PLATFORM, team, "", is_direct=True))
-                submitted = Submitted(sender, channel, view.get("callback_id", ""),
+                submitted = Submitted(sender, channel, view["callback_id"],
                                       form_values((view.get("state") or {}).get("values") or {}),
-                                      str(meta.get("context", "")))
+                                      meta.get("context", ""))
                 response = await self.core.handle(submitted)
             except Exception as exc:
                 response = apology(log, "Slack form", exc)
@@ -352,10 +406,37 @@ class SlackAdapter:
     # ---- Socket Mode -------------------------------------------------------------------------------
 
     async def connect_socket_mode(self) -> None:
-        """Serve the same app over Socket Mode (no public URL); `stop` closes it."""
-        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+        """Serve the same app over Socket Mode (no public URL); `stop` closes it.
 
-        self._socket = AsyncSocketModeHandler(self.bolt, self.config.app_token, web_client=self.client)
+        Slack's socket is authenticated by the app token, so there is no signature; each payload is still
+        checked as over HTTP before bolt reads it.
+        """
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+        from slack_bolt.adapter.socket_mode.async_internals import send_async_response
+        from slack_bolt.adapter.socket_mode.internals import build_headers
+        from slack_sdk.socket_mode.response import SocketModeResponse
+
+        class CheckedSocketModeHandler(AsyncSocketModeHandler):
+            async def handle(self, client: Any, req: Any) -> None:
+                start, kind = time.time(), ""
+                try:
+                    payload = req.payload if isinstance(req.payload, dict) else None
+                    if payload is None:
+                        raise Malformed("the payload is not an object")
+                    kind = inbound.kind_of(payload)
+                    checked = inbound.read(payload)
+                except Malformed as problem:
+                    status, answer = unreadable(kind, problem)
+                    shown = answer if status == 200 else None
+                    await client.send_socket_mode_response(SocketModeResponse(req.envelope_id, payload=shown))
+                    return
+                if checked.body is None:
+                    await client.send_socket_mode_response(SocketModeResponse(req.envelope_id))
+                    return
+                bolt_request = AsyncBoltRequest(mode="socket_mode", body=checked.body, headers=build_headers(req))
+                await send_async_response(client, req, await self.app.async_dispatch(bolt_request), start)
+
+        self._socket = CheckedSocketModeHandler(self.bolt, self.config.app_token, web_client=self.client)
         await self._socket.connect_async()
 
 

@@ -8,3 +8,12 @@ SLACK_CACHE_SECONDS = 600
 """How long what users.info / conversations.info said is trusted before asking Slack again."""
 SLACK_MEMBERS_PAGE = 200
 """Members asked of `conversations.members` per page (Slack advises no more than 200)."""
+
+SLACK_MAX_ID_CHARS = 128
+"""Slack's ids (U…, C…, T…, event ids) are a dozen characters; the core stores at most this many."""
+SLACK_MAX_TEXT_CHARS = 40_000
+"""The longest message text Slack accepts; the core answers more politely about anything over its own limit."""
+SLACK_MAX_INPUT_CHARS = 10_000
+"""A modal's text input (Slack caps them at 3,000); features say themselves when an answer is too long."""
+SLACK_MAX_METADATA_CHARS = 3000
+"""A modal's private_metadata, as Slack limits it."""

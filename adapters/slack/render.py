@@ -237,16 +237,31 @@ def result_view(title: str, replies: Iterable[Message]) -> dict[str, Any]:
 
 
 def form_values(state: Mapping[str, Any]) -> dict[str, str | tuple[str, ...]]:
-    """A submitted modal's `view.state.values` as field name → text or chosen option values."""
+    """A submitted modal's `view.state.values` as field name → text or chosen option values.
+
+    The app checks the payload's shape first (`inbound`); this still reads only what has the expected type,
+    so anything else counts as an empty answer rather than an error.
+    """
     values: dict[str, str | tuple[str, ...]] = {}
     for actions in state.values():
-        for name, element in actions.items():
+        for name, element in (actions.items() if isinstance(actions, Mapping) else ()):
+            if not isinstance(element, Mapping):
+                continue
             kind = element.get("type")
             if kind in ("static_select", "radio_buttons"):
-                chosen = element.get("selected_option") or {}
-                values[name] = chosen.get("value", "")
+                values[name] = _text(_mapping(element.get("selected_option")).get("value"))
             elif kind in ("multi_static_select", "checkboxes"):
-                values[name] = tuple(o["value"] for o in element.get("selected_options") or ())
+                chosen = element.get("selected_options")
+                listed = chosen if isinstance(chosen, list) else ()
+                values[name] = tuple(_text(_mapping(o).get("value")) for o in listed)
             else:
-                values[name] = element.get("value") or ""
+                values[name] = _text(element.get("value"))
     return values
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.calendar import day_start, zone_or
 from bot.config import CompanyValue, Settings
 from bot.context import Context
+from bot.edge import record_id
 from bot.features.kudos.grammar import GiveKudos
 from bot.features.kudos.limits import MAX_REASON_CHARS, MAX_RECIPIENTS
 from bot.features.kudos.settings import KudosSettings
@@ -159,22 +160,24 @@ class Kudos:
 
     async def submitted(self, submitted: Submitted) -> Response:
         """The "Give a huzzah" form came back; a refusal shows the form again with what was typed."""
-        try:
-            wanted = json.loads(submitted.context)
+        wanted, author = _form_context(submitted.context), None
+        if wanted is not None:
             async with self.ctx.db.transaction() as conn:
-                author = (await people_by_id(conn, [int(wanted["to"])]))[int(wanted["to"])]
-        except (ValueError, KeyError, TypeError):
+                author = (await people_by_id(conn, [wanted[0]])).get(wanted[0])
+        if wanted is None or author is None:
             return reply(say("That form is out of date — open “Give a huzzah” on the message again."))
-        reason = str(submitted.values.get("reason", "")).strip()
+        link = wanted[1]
+        typed = submitted.values.get("reason", "")
+        reason = (typed if isinstance(typed, str) else "\n".join(typed)).strip()
         chosen = submitted.values.get("values", ())
         values = (chosen,) if isinstance(chosen, str) else tuple(chosen)
         cmd = GiveKudos((author,), (reason,) if reason else (), values)
         try:
             self._check(submitted.sender, cmd)
             said = Said(submitted.sender, submitted.channel, ())
-            return reply(await self._give(said, cmd, link=str(wanted.get("link", "")), source="shortcut"))
+            return reply(await self._give(said, cmd, link=link, source="shortcut"))
         except KudosError as no:
-            form = give_form(self.settings, author, str(wanted.get("link", "")), submitted.context,
+            form = give_form(self.settings, author, link, submitted.context,
                              problem=str(no), reason=reason, values=values)
             return Response(form=form)
 
@@ -222,9 +225,9 @@ class Kudos:
 
     async def _me_too(self, pressed: Pressed) -> Message:
         now = self.ctx.clock.now()
-        if not pressed.value.isdigit():
+        kudos_id = record_id(pressed.value)
+        if kudos_id is None:
             raise KudosError("That button is out of date — give your own huzzah instead.")
-        kudos_id = int(pressed.value)
         async with self.ctx.db.transaction() as conn:
             record = await repo.get_kudos(conn, kudos_id)
             if record is None:
@@ -249,6 +252,19 @@ class Kudos:
         if record is None:
             return say("This huzzah was removed.")
         return public_post(self.settings, record)
+
+
+def _form_context(context: str) -> tuple[int, str] | None:
+    """Who a "Give a huzzah" form is for and the message it links, as `shortcut` wrote them; None when the
+    context is anything else (an old form, a forged one)."""
+    try:
+        wanted = json.loads(context)
+    except ValueError:
+        return None
+    if not isinstance(wanted, dict) or not isinstance(wanted.get("link", ""), str):
+        return None
+    to = record_id(str(wanted.get("to"))) if isinstance(wanted.get("to"), int | str) else None
+    return (to, wanted.get("link", "")) if to is not None else None
 
 
 def _mentioned(cmd: GiveKudos) -> list[Person]:

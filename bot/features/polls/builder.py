@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from bot.edge import admitted
 from bot.features.polls.grammar import CreatePoll, parse_closes
 from bot.features.polls.limits import MAX_POLL_OPTIONS, MAX_POLL_QUESTION_CHARS, MIN_POLL_OPTIONS
 from bot.features.polls.settings import PollSettings
@@ -50,9 +51,12 @@ def channel_of(submitted: Submitted) -> Channel:
     """Where the form was opened from (kept in its context); the submission's own channel otherwise."""
     try:
         kept = json.loads(submitted.context)
-        return Channel(submitted.sender.platform, submitted.sender.workspace, kept["channel"], name=kept["name"])
-    except (ValueError, TypeError, KeyError):
+    except ValueError:
         return submitted.channel
+    if not isinstance(kept, dict) or not isinstance(kept.get("channel"), str) or not kept["channel"]:
+        return submitted.channel
+    name = kept["name"] if isinstance(kept.get("name"), str) else ""
+    return admitted(Channel(submitted.sender.platform, submitted.sender.workspace, kept["channel"], name=name))
 
 
 def read(values: Values) -> tuple[CreatePoll, list[str]]:

@@ -11,6 +11,7 @@ import logging
 from datetime import datetime
 
 from bot.context import Context
+from bot.edge import record_id
 from bot.failures import log_failure
 from bot.features.polls.views import ALREADY_CLOSED, CLOSED_NOW, GONE, VIEW, only_the_asker, results_message, track_key
 from bot.incoming import Pressed
@@ -28,10 +29,11 @@ class Closing:
 
     async def press(self, pressed: Pressed) -> Response:
         """The Close button: everyone sees it, only the asker can use it."""
-        if not pressed.value.isdigit():
+        poll_id = record_id(pressed.value)
+        if poll_id is None:
             return reply(GONE)
         async with self.ctx.db.transaction() as conn:
-            poll = await repo.get_poll(conn, int(pressed.value))
+            poll = await repo.get_poll(conn, poll_id)
         if poll is None:
             return reply(GONE)
         if pressed.sender != poll.creator:

@@ -7,7 +7,10 @@ looked up or stored as people: their ballot is found by a keyed hash only (see `
 
 from __future__ import annotations
 
+import re
+
 from bot.context import Context
+from bot.edge import record_id
 from bot.features.polls.ballot import ballot_key
 from bot.features.polls.closing import Closing
 from bot.features.polls.views import CLOSED, GONE, VIEW, track_key, vote_counted
@@ -18,10 +21,17 @@ from storage import polls as repo
 from storage.people import upsert_person
 from storage.polls import AT_DEADLINE, PollRecord
 
+_POSITION = re.compile("[0-9]{1,2}")
+"""An option's place on the poll (ASCII digits: there are never more than MAX_POLL_OPTIONS)."""
+
 
 def _choice(value: str) -> tuple[int, int] | None:
-    poll_id, _, position = value.partition(":")
-    return (int(poll_id), int(position)) if poll_id.isdigit() and position.isdigit() else None
+    """`poll id:option position` as the button carries it; None for anything else."""
+    raw_poll, _, raw_position = value.partition(":")
+    poll_id = record_id(raw_poll)
+    if poll_id is None or not _POSITION.fullmatch(raw_position):
+        return None
+    return poll_id, int(raw_position)
 
 
 def _shows(poll: PollRecord, before: frozenset[int], after: frozenset[int]) -> bool:
