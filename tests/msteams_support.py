@@ -19,7 +19,7 @@ from adapters.msteams.hosting import MsTeams, build_msteams
 from adapters.msteams.pacing import Pacer
 from bot.app import Huzzah
 from huzzah.server import build_web_app
-from tests.fakes.bot_connector import FakeBotConnector, Issuer
+from tests.fakes.bot_connector import FakeBotConnector, Issuer, personal_chat_id
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 APP_ID = "c9e8c047-2a74-40a2-b28a-b162d5f5327c"
@@ -63,7 +63,7 @@ def channel_message(service_url: str, sender: dict[str, str], text: str, mention
 
 
 def personal_conversation(sender: dict[str, str]) -> str:
-    return f"a:1personal-{sender['id']}"
+    return personal_chat_id(sender["id"])
 
 
 def personal_message(service_url: str, sender: dict[str, str], text: str,

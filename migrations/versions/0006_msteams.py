@@ -1,4 +1,4 @@
-"""Microsoft Teams is the platform `msteams` (a support team stays a `team`)
+"""Microsoft Teams is the platform `msteams` (a support team stays a `team`); conversation ids fit
 
 Revision ID: 0006_msteams
 Revises: 0005_teams
@@ -23,6 +23,16 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 PLATFORM_TABLES = ("people", "kudos", "polls", "tracked_messages", "outbox")
+CHANNEL_TABLES = ("kudos", "polls", "tracked_messages")
+"""Their `channel` grows from 128 to 256 characters, as long as a conversation id: a Teams personal chat's
+runs to about 130."""
+
+
+def _channel_width(old: int, new: int) -> None:
+    for name in CHANNEL_TABLES:
+        with op.batch_alter_table(name, schema=None) as batch_op:
+            batch_op.alter_column('channel', type_=sa.String(length=new), existing_type=sa.String(length=old),
+                                  existing_nullable=False)
 
 
 BLOCK_NAMES = {"Context": "Footnote"}
@@ -92,8 +102,10 @@ def _rename_platform(old: str, new: str, blocks: dict[str, str]) -> None:
 def upgrade() -> None:
     _conversations_of_every_platform()
     _rename_platform("teams", "msteams", BLOCK_NAMES)
+    _channel_width(128, 256)
 
 
 def downgrade() -> None:
+    _channel_width(256, 128)
     _rename_platform("msteams", "teams", {v: k for k, v in BLOCK_NAMES.items()})
     _teams_conversations_again()

@@ -30,7 +30,7 @@ tracked_messages = Table(
     Column("key", String(200), primary_key=True),
     Column("platform", String(16), nullable=False),
     Column("workspace", String(64), nullable=False),
-    Column("channel", String(128), nullable=False),
+    Column("channel", String(256), nullable=False),
     Column("message_id", String(128), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )

@@ -10,7 +10,7 @@ kudos = Table(
     Column("team", String(80), nullable=False),
     Column("platform", String(16), nullable=False),
     Column("workspace", String(64), nullable=False),
-    Column("channel", String(128), nullable=False),
+    Column("channel", String(256), nullable=False),
     Column("giver_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
     Column("reason", JSON, nullable=False),
     Column("link", Text, nullable=False, default=""),

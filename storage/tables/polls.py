@@ -16,7 +16,7 @@ polls = Table(
     Column("id", Integer, primary_key=True),
     Column("platform", String(16), nullable=False),
     Column("workspace", String(64), nullable=False),
-    Column("channel", String(128), nullable=False),
+    Column("channel", String(256), nullable=False),
     Column("channel_name", String(200), nullable=False, default=""),
     Column("creator_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
     Column("question", Text, nullable=False),

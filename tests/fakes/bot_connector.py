@@ -9,6 +9,7 @@ It can also play Microsoft's token issuer: OpenID metadata and signing keys, and
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import time
@@ -20,6 +21,11 @@ import jwt
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+
+def personal_chat_id(user_id: str) -> str:
+    """As long as a real one: Teams' personal chat ids run to about 130 characters."""
+    return "a:1" + hashlib.sha512(user_id.encode()).hexdigest()[:127]
 
 
 @dataclass
@@ -161,7 +167,7 @@ class FakeBotConnector:
         params = await request.json()
         self.created.append(params)
         member = (params.get("members") or [{}])[0].get("id", "")
-        return web.json_response({"id": f"a:1personal-{member}", "activityId": None}, status=201)
+        return web.json_response({"id": personal_chat_id(member), "activityId": None}, status=201)
 
     async def _send(self, request: web.Request) -> web.Response:
         activity = await request.json()
