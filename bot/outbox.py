@@ -101,11 +101,11 @@ class Outbox:
     async def run(self, stop: asyncio.Event) -> None:
         """The background worker inside `huzzah serve`."""
         while not stop.is_set():
+            self._wake.clear()  # before delivering: a kick while it delivers (a notice it queued) starts another pass
             try:
                 await self.deliver_due()
             except Exception as exc:
                 log_failure(log, "the outbox worker (retrying shortly)", exc)
-            self._wake.clear()
             waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
             await asyncio.wait(waits, timeout=OUTBOX_POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
             for w in waits:
@@ -143,6 +143,7 @@ class Outbox:
                 notice = delivery.if_lost
                 told = message(*notice.message.blocks, footnote(f"What went wrong: {exc}"))
                 await send_later(conn, replace(notice, message=told), self.clock.now(), key=f"{row.key}:lost")
+                self.kick()
 
     async def _retry(self, row: store.OutboxRow, error: str, delay: timedelta, *, hold: bool = False) -> None:
         """Try `row` again after `delay`; with `hold`, everything else queued for its platform waits as long, in
