@@ -57,7 +57,8 @@ def build_msteams(core: Core, config: MsTeamsConfig, *, credentials: ServiceClie
                   pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep) -> MsTeams:
     """Wire botbuilder to the core: the adapter for requests, the messenger and roster for the outbox."""
     adapter = CloudAdapter(authentication(config, credentials))
-    messenger = MsTeamsMessenger(adapter, config, core.conversations(PLATFORM), pacer=pacer, sleep=sleep)
+    messenger = MsTeamsMessenger(adapter, config, core.conversations(PLATFORM), pacer=pacer, sleep=sleep,
+                                 metrics=core.metrics)
     return MsTeams(config, adapter, MsTeamsBot(core, messenger), messenger)
 
 

@@ -75,7 +75,7 @@ class SlackAdapter:
     def __init__(self, core: Core, config: SlackConfig, client: AsyncWebClient | None = None) -> None:
         self.core = core
         self.config = config
-        self.client = client or make_client(config)
+        self.client = client or make_client(config, core.metrics)
         self.directory = SlackDirectory(self.client)
         self.messenger = SlackMessenger(self.client, self.directory)
         self.busy = 0
