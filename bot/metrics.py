@@ -20,6 +20,9 @@ class Metric:
     name: str
     help: str
     labels: tuple[str, ...] = ()
+    known: tuple[tuple[str, ...], ...] = ()
+    """Label values to show as zeros from the start (a dashboard or an alert on `increase()` sees the series
+    before its first event)."""
 
 
 class Metrics(Protocol):
@@ -35,10 +38,10 @@ class NoMetrics:
 
 
 KUDOS_GIVEN = Metric("kudos_given", "Kudos stored, one per recipient, by how they were given "
-                     "(command, reaction, shortcut).", ("source",))
+                     "(command, reaction, shortcut).", ("source",), (("command",), ("reaction",), ("shortcut",)))
 KUDOS_JOINED = Metric("kudos_joined", "Times someone joined a kudos with Me too.")
 CHECKIN_INVITATIONS = Metric("checkin_invitations", "Check-in questions queued: scheduled, or asked for with "
-                             "`checkin`.", ("how",))
+                             "`checkin`.", ("how",), (("scheduled",), ("asked",)))
 CHECKIN_REMINDERS = Metric("checkin_reminders", "Check-in reminders queued (one per person and round at most).")
 CHECKIN_ROUNDS_CLOSED = Metric("checkin_rounds_closed", "Check-in rounds closed.")
 CHECKIN_ANSWERS = Metric("checkin_answers", "Mood answers of closed rounds, added when a round closes (never as "
@@ -46,11 +49,13 @@ CHECKIN_ANSWERS = Metric("checkin_answers", "Mood answers of closed rounds, adde
 CHECKIN_VENTS = Metric("checkin_vents", "Vents kept in closed rounds, added when a round closes.")
 POLLS_ASKED = Metric("polls_asked", "Polls posted.")
 POLL_VOTES = Metric("poll_votes", "Poll button presses that cast, changed or took back a vote.")
-POLLS_CLOSED = Metric("polls_closed", "Polls closed, by whom: creator (early) or deadline.", ("by",))
+POLLS_CLOSED = Metric("polls_closed", "Polls closed, by whom: creator (early) or deadline.", ("by",),
+                      (("creator",), ("deadline",)))
 DIGESTS = Metric("digests", "Weekly digests settled per team and week, by outcome (posted, skipped: too late).",
-                 ("outcome",))
+                 ("outcome",), (("posted",), ("skipped",)))
 OUTBOX_DELIVERIES = Metric("outbox_deliveries", "Deliveries the outbox handed to a platform, by outcome: sent, "
-                           "retry (it will try again), failed (given up).", ("outcome",))
+                           "retry (it will try again), failed (given up).", ("outcome",),
+                           (("sent",), ("retry",), ("failed",)))
 PLATFORM_CALLS = Metric("platform_api_calls", "Calls to a platform's API after its in-place retries, by method and "
                         "outcome (ok, error, rate_limited, unreachable).", ("platform", "method", "outcome"))
 PLATFORM_RETRIES = Metric("platform_api_retries", "A platform API call tried again in place, by reason "

@@ -48,8 +48,10 @@ class PrometheusMetrics:
 
     def _counter(self, metric: Metric) -> Counter:
         if metric.name not in self._counters:
-            self._counters[metric.name] = Counter(f"{PREFIX}{metric.name}", metric.help, metric.labels,
-                                                  registry=self.registry)
+            counter = Counter(f"{PREFIX}{metric.name}", metric.help, metric.labels, registry=self.registry)
+            for values in metric.known:
+                counter.labels(*values)
+            self._counters[metric.name] = counter
         return self._counters[metric.name]
 
     def count(self, metric: Metric, amount: float = 1.0, **labels: str) -> None:
