@@ -20,7 +20,9 @@ from storage.db import Database
 from storage.delivery import enqueue
 from tests.checkin_support import answer, open_round, session
 from tests.fakes.slack_api import FakeSlackAPI
+from tests.msteams_support import MsTeamsWorld, bot_added_to_team, user, world_fixture
 from tests.slack_support import SlackHarness, reaction_added, serving
+from tests.test_msteams_delivery import queue_posts
 from tests.test_polls_slack import ask, press
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -35,6 +37,15 @@ def parse(text: str) -> Samples:
 
 def value(samples: Samples, name: str, **labels: str) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+@pytest.fixture
+def core(settings: Settings, db: Database, clock: FakeClock) -> Huzzah:
+    """conftest's core, counting with Prometheus (the Teams world below is built on it)."""
+    return Huzzah(settings, db, clock, metrics=PrometheusMetrics())
+
+
+msteams = world_fixture("msteams")
 
 
 @pytest.fixture
@@ -106,8 +117,8 @@ async def test_a_rate_limit_and_its_retry_are_counted(counted: SlackHarness) -> 
 
 async def test_poll_votes_are_counted_without_the_option_or_the_voter(counted: SlackHarness) -> None:
     poll = await ask(counted, 'poll "Which shift pattern for December?" "4x10" "5x8" --anonymous')
-    for user, option in (("UALICE", "4x10"), ("UBOB", "5x8"), ("UBOB", "5x8")):  # the same vote again: no change
-        assert await press(counted, poll, user, option) == 200
+    for voter, option in (("UALICE", "4x10"), ("UBOB", "5x8"), ("UBOB", "5x8")):  # the same vote again: no change
+        assert await press(counted, poll, voter, option) == 200
         await counted.settle()
     text, samples = await scrape(counted)
     assert value(samples, "huzzah_polls_asked_total") == 1
@@ -154,3 +165,15 @@ async def test_metrics_can_be_switched_off_and_errors_are_counted(
     assert value(samples, "huzzah_errors_total", logger="bot.outbox") == 1
     assert value(samples, "huzzah_http_request_duration_seconds_count", method="GET", route="unmatched",
                  status="404") == 1
+
+
+async def test_teams_calls_retries_and_rate_limits_are_counted(msteams: MsTeamsWorld) -> None:
+    await msteams.send(bot_added_to_team(msteams.service_url, user("Alice")))
+    msteams.connector.fail_next(2, 429, retry_after="2")
+    await queue_posts(msteams, 3)
+    await msteams.core.outbox.drain()
+    assert isinstance(msteams.core.metrics, PrometheusMetrics)
+    samples = parse(msteams.core.metrics.exposition()[0].decode())
+    assert value(samples, "huzzah_platform_api_calls_total", platform="msteams", method="send", outcome="ok") == 3
+    assert value(samples, "huzzah_platform_api_rate_limited_total", platform="msteams") == 2
+    assert value(samples, "huzzah_platform_api_retries_total", platform="msteams", reason="rate_limited") == 2
