@@ -32,6 +32,8 @@ CORE = web.AppKey("core", Huzzah)
 PLATFORMS = web.AppKey("platforms", dict)
 METRICS_PATH = "/metrics"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""Methods named as they are in metrics and logs; anything a scanner makes up is "other" (labels stay few)."""
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -65,6 +67,7 @@ async def observed(request: web.Request, handler: Handler) -> web.StreamResponse
     request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
     resource = request.match_info.route.resource
     route = resource.canonical if resource is not None else "unmatched"
+    method = request.method if request.method in _METHODS else "other"
     began, status = time.perf_counter(), 500
     with ExitStack() as stack:
         stack.enter_context(within(REQUEST_ID, request_id))
@@ -83,10 +86,9 @@ async def observed(request: web.Request, handler: Handler) -> web.StreamResponse
             took = time.perf_counter() - began
             exposed = _metrics_of(request.app[CORE])
             if exposed is not None:
-                exposed.request(request.method, route, status, took)
-            ACCESS.info("%s %s %d in %.0f ms", request.method, route, status, took * 1000,
-                        extra={"route": route, "method": request.method, "status": status,
-                               "latency_ms": round(took * 1000, 1)})
+                exposed.request(method, route, status, took)
+            ACCESS.info("%s %s %d in %.0f ms", method, route, status, took * 1000,
+                        extra={"route": route, "method": method, "status": status, "latency_ms": round(took * 1000, 1)})
 
 
 def _count_errors_while_running(app: web.Application, counted: PrometheusMetrics) -> None:

@@ -14,7 +14,7 @@ import pytest
 pexpect = pytest.importorskip("pexpect")
 
 ROOT = Path(__file__).resolve().parents[1]
-PATIENCE = 60  # seconds for any one thing to appear: a safety net, never a measurement
+PATIENCE = 120  # seconds for any one thing to appear: a safety net, never a measurement
 LEFT, UP = "\x1b[D", "\x1b[A"
 PROMPT = "alice> "
 
