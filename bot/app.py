@@ -7,6 +7,7 @@ gets a Response, and deliveries leave through the outbox.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 
 from bot.clock import Clock, SystemClock
@@ -21,12 +22,14 @@ from bot.grammar.errors import GrammarError
 from bot.help import grammar_error, help_message
 from bot.incoming import Incoming, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Block, Divider, Message, message, say
+from bot.metrics import Metrics, NoMetrics
 from bot.outbox import Outbox
 from bot.outgoing import Response, reply
 from bot.people import Channel, Person
 from bot.platform import Platform
 from bot.ports import Conversations, Roster
 from bot.registry import ClashError, Registry
+from bot.tracing import FEATURE, within
 from storage.conversations import StoredConversations
 from storage.db import Database
 from storage.delivery import claim_once, forgetting
@@ -59,19 +62,25 @@ class Huzzah:
     """One per process; stateless besides the database, so any number can run side by side."""
 
     def __init__(self, settings: Settings, db: Database, clock: Clock | None = None,
-                 features: Iterable[Feature] = FEATURES) -> None:
+                 features: Iterable[Feature] = FEATURES, metrics: Metrics | None = None) -> None:
         self.rosters: dict[str, Roster] = {}
-        self.ctx = Context(settings=settings, db=db, clock=clock or SystemClock(), rosters=self.rosters)
-        self.outbox = Outbox(db, self.ctx.clock)
+        self.ctx = Context(settings=settings, db=db, clock=clock or SystemClock(), rosters=self.rosters,
+                           metrics=metrics or NoMetrics())
+        self.outbox = Outbox(db, self.ctx.clock, self.ctx.metrics)
         self.registry = Registry.of(features, self.ctx)
         self.outbox.views.update(self.registry.views)
         self.tickers: list[Ticker] = list(self.registry.tickers)
+        self._ticker_owners: dict[Ticker, str] = dict(self.registry.ticker_owners)
         self.platforms: dict[str, Platform] = {}
         self._conversations: dict[str, Conversations] = {}
 
     @property
     def settings(self) -> Settings:
         return self.ctx.settings
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.ctx.metrics
 
     def plug(self, platform: Platform) -> None:
         """Let the outbox reach people on `platform`, its rosters answer for its channels, and its work run."""
@@ -81,7 +90,9 @@ class Huzzah:
         self.outbox.attach(platform.messenger)
         if platform.roster is not None:
             self.rosters[platform.name] = AdmittedRoster(platform.roster)
-        self.tickers += [*platform.tickers, forgetting(self.ctx.db, self.ctx.clock, f"{platform.name}:")]
+        added = [*platform.tickers, forgetting(self.ctx.db, self.ctx.clock, f"{platform.name}:")]
+        self.tickers += added
+        self._ticker_owners.update(dict.fromkeys(added, platform.name))
 
     # ---- what platforms may ask (bot.platform.Core) -----------------------------------------------
 
@@ -101,12 +112,40 @@ class Huzzah:
         if incoming.sender.is_bot:
             log.info("ignored a %s from a bot", kind)
             return Response()
+        feature, began = self.feature_of(incoming), time.perf_counter()
+        with within(FEATURE, feature):
+            try:
+                return await self._route(incoming, prefix)
+            except Exception as exc:
+                return apology(log, f"handling {kind}", exc)
+            finally:
+                self.outbox.kick()
+                took = (time.perf_counter() - began) * 1000
+                log.info("%s handled by %s in %.0f ms", kind, feature or "the core", took,
+                         extra={"latency_ms": round(took, 1)})
+
+    def feature_of(self, incoming: Incoming) -> str:
+        """Which feature answers this (for logs): only code names — never anything the person typed or chose."""
         try:
-            return await self._route(incoming, prefix)
-        except Exception as exc:
-            return apology(log, f"handling {kind}", exc)
-        finally:
-            self.outbox.kick()
+            return self._owner(incoming)
+        except Exception:
+            return ""
+
+    def _owner(self, incoming: Incoming) -> str:
+        table = self.registry
+        match incoming:
+            case Said():
+                command = table.grammar.parse(incoming.parts)
+                return "" if isinstance(command, GrammarError) else table.owner("commands", type(command))
+            case Pressed(action=action):
+                return table.owner("actions", action)
+            case Submitted(form=form):
+                return table.owner("forms", form)
+            case Reacted(emoji=emoji):
+                return table.owner("reactions", emoji)
+            case Shortcut(name=name):
+                return table.owner("shortcuts", name)
+        return ""
 
     async def home(self, person: Person, *, prefix: str = "") -> Message:
         try:
@@ -139,10 +178,11 @@ class Huzzah:
     async def tick(self) -> None:
         """Run every feature's and platform's scheduled work that is due; any instance may, any number of times."""
         for ticker in self.tickers:
-            try:
-                await ticker()
-            except Exception as exc:
-                log_failure(log, f"scheduled work {getattr(ticker, '__qualname__', ticker)}", exc)
+            with within(FEATURE, self._ticker_owners.get(ticker, "")):
+                try:
+                    await ticker()
+                except Exception as exc:
+                    log_failure(log, f"scheduled work {getattr(ticker, '__qualname__', ticker)}", exc)
         self.outbox.kick()
 
     # ---- routing -------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""What every feature is given: settings, the database, the clock, and who is in each platform's channels."""
+"""What every feature is given: settings, the database, the clock, who is in each platform's channels, and where
+to count what it did."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.metrics import Metrics, NoMetrics
 from bot.ports import Roster
 from storage.db import Database
 
@@ -18,3 +20,4 @@ class Context:
     clock: Clock
     rosters: Mapping[str, Roster] = field(default_factory=dict)
     """Platform name → its roster; filled as platforms are plugged in (`Huzzah.plug`)."""
+    metrics: Metrics = field(default_factory=NoMetrics)

@@ -24,8 +24,10 @@ from bot.failures import log_failure
 from bot.incoming import MessageRef
 from bot.limits import OUTBOX_CLAIM_SECONDS, OUTBOX_MAX_ATTEMPTS, OUTBOX_POLL_SECONDS
 from bot.messages import Message, footnote, message
+from bot.metrics import OUTBOX_DELIVERIES, Metrics, NoMetrics
 from bot.outgoing import Delivery, Direct, Post, Refresh, Update, platform_of
 from bot.ports import DeliveryError, Messenger
+from bot.tracing import PLATFORM, within
 from storage import delivery as store
 from storage.db import Database
 
@@ -63,9 +65,10 @@ def backoff(attempts: int) -> float:
 
 
 class Outbox:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, metrics: Metrics | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.metrics = metrics or NoMetrics()
         self.messengers: dict[str, Messenger] = {}
         self.views: dict[str, View] = {}
         self._wake = asyncio.Event()
@@ -101,39 +104,47 @@ class Outbox:
     async def run(self, stop: asyncio.Event) -> None:
         """The background worker inside `huzzah serve`."""
         while not stop.is_set():
+            self._wake.clear()  # before delivering: a kick while it delivers (a notice it queued) starts another pass
             try:
                 await self.deliver_due()
             except Exception as exc:
                 log_failure(log, "the outbox worker (retrying shortly)", exc)
-            self._wake.clear()
             waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
             await asyncio.wait(waits, timeout=OUTBOX_POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
             for w in waits:
                 w.cancel()
 
     async def _deliver(self, row: store.OutboxRow) -> int:
+        with within(PLATFORM, row.platform or ""):
+            outcome = await self._attempt(row)
+        if outcome != "waiting":
+            self.metrics.count(OUTBOX_DELIVERIES, outcome=outcome)
+        return 1 if outcome == "sent" else 0
+
+    async def _attempt(self, row: store.OutboxRow) -> str:
+        """One try at one delivery: sent, retry, failed — or waiting (on another delivery; not a try)."""
         delivery: Delivery | None = None
         try:
             delivery = decode(row.payload)
             await self._hand_over(row.key, delivery)
         except _NotYet as waiting:
             await self._retry(row, str(waiting), timedelta(seconds=2))
-            return 0
+            return "waiting"
         except DeliveryError as exc:
             if exc.permanent or row.attempts >= OUTBOX_MAX_ATTEMPTS:
                 await self._give_up(row, delivery, exc)
-                return 0
+                return "failed"
             delay = exc.retry_after if exc.retry_after is not None else backoff(row.attempts)
             log.warning("delivery of %s failed (%s); retrying in %.0fs", row.key, exc, delay)
             await self._retry(row, str(exc), timedelta(seconds=delay), hold=exc.holds_all)
-            return 0
+            return "retry"
         except Exception as exc:
             log_failure(log, f"delivering {row.key}", exc)
             await self._retry(row, type(exc).__name__, timedelta(seconds=backoff(row.attempts)))
-            return 0
+            return "retry"
         async with self.db.transaction() as conn:
             await store.mark_sent(conn, row, self.clock.now(), min_gap=UPDATE_GAP)
-        return 1
+        return "sent"
 
     async def _give_up(self, row: store.OutboxRow, delivery: Delivery | None, exc: DeliveryError) -> None:
         log.error("gave up delivering %s after %d attempts: %s", row.key, row.attempts, exc)
@@ -143,6 +154,7 @@ class Outbox:
                 notice = delivery.if_lost
                 told = message(*notice.message.blocks, footnote(f"What went wrong: {exc}"))
                 await send_later(conn, replace(notice, message=told), self.clock.now(), key=f"{row.key}:lost")
+                self.kick()
 
     async def _retry(self, row: store.OutboxRow, error: str, delay: timedelta, *, hold: bool = False) -> None:
         """Try `row` again after `delay`; with `hold`, everything else queued for its platform waits as long, in

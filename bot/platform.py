@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.feature import Ticker
 from bot.incoming import Incoming
 from bot.messages import Message
+from bot.metrics import Metrics
 from bot.outgoing import Response
 from bot.people import Person
 from bot.ports import Conversations, Messenger, Roster
@@ -32,6 +33,10 @@ class Core(Protocol):
 
     @property
     def settings(self) -> Settings: ...
+
+    @property
+    def metrics(self) -> Metrics:
+        """Where a platform counts its API calls, retries and rate limits (`bot.metrics`)."""
 
     async def handle(self, incoming: Incoming, *, prefix: str = "") -> Response:
         """The private answer to whoever acted; never raises. `prefix`: how commands are typed here."""

@@ -4,7 +4,7 @@ start-up with a message naming both."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.context import Context
@@ -64,6 +64,13 @@ class Registry:
     views: Mapping[str, View]
     home: tuple[HomeSection, ...]
     tickers: tuple[Ticker, ...]
+    owners: Mapping[tuple[str, Any], str] = field(default_factory=dict)
+    """(table, key) → the feature that answers it: `("actions", "poll.vote")` → "polls" (for logs)."""
+    ticker_owners: Mapping[Ticker, str] = field(default_factory=dict)
+
+    def owner(self, kind: str, key: Any) -> str:
+        """The feature behind a command type, action, form, shortcut or reaction; "" when none is."""
+        return self.owners.get((kind, key), "")
 
     @classmethod
     def of(cls, features: Iterable[Feature], ctx: Context) -> Registry:
@@ -85,6 +92,7 @@ class Registry:
             shortcuts=tables["shortcuts"], reactions=tables["reactions"], views=tables["views"],
             home=tuple(section for _, h in built for section in h.home),
             tickers=tuple(ticker for _, h in built for ticker in h.tickers),
+            owners=owners, ticker_owners={ticker: name for name, h in built for ticker in h.tickers},
         )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 import tempfile
@@ -12,6 +11,8 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, database_url
 from bot.settings import load_settings
+from huzzah import logs
+from huzzah.logs import FORMATS, LEVELS
 from huzzah.platforms import PLATFORM_NAMES
 
 
@@ -21,6 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Kudos, anonymous check-ins, micro-polls and a weekly digest for support teams.",
     )
     parser.add_argument("--config", help="path to app.yaml (default: $HUZZAH_CONFIG or ./app.yaml)")
+    parser.add_argument("--log-format", choices=FORMATS, metavar="FMT",
+                        help="text (default) or json, one object a line ($LOG_FORMAT)")
+    parser.add_argument("--log-level", type=str.upper, choices=LEVELS, metavar="LEVEL",
+                        help="DEBUG, INFO (default), WARNING, ERROR; ERROR beside the demo and chat ($LOG_LEVEL)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     demo = commands.add_parser("demo", help="watch a simulated team's week with Huzzah (no workspace)")
@@ -38,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--socket-mode", action="store_true",
                        help="receive Slack over Socket Mode (needs SLACK_APP_TOKEN; no public URL needed)")
+    serve.add_argument("--no-metrics", dest="metrics", action="store_false",
+                       help="do not answer GET /metrics (Prometheus counts; see docs/OPERATIONS.md)")
 
     digest = commands.add_parser("digest", help="preview a team's weekly digest, or post it now (once)")
     digest.add_argument("--team", help="one team from app.yaml (default: every team)")
@@ -160,19 +167,21 @@ async def _scheduler(settings: Settings) -> int:
     return 0
 
 
-async def _serve(settings: Settings, host: str, port: int, socket_mode: bool) -> int:
+async def _serve(settings: Settings, host: str, port: int, socket_mode: bool, metrics: bool) -> int:
     from huzzah.server import serve
 
-    return await serve(settings, host, port, socket_mode=socket_mode)
+    return await serve(settings, host, port, socket_mode=socket_mode, expose_metrics=metrics)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # The demo and the chat print a transcript: only errors belong beside it. The server logs its work.
     quiet = args.command in ("demo", "chat")
-    logging.basicConfig(level=logging.ERROR if quiet else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        logs.from_environment(args.log_level, args.log_format, "ERROR" if quiet else "INFO")
+    except ValueError as exc:
+        print(f"huzzah: {exc} (set LOG_LEVEL / LOG_FORMAT, or --log-level / --log-format)", file=sys.stderr)
+        return 2
     try:
         match args.command:  # the demo plays its own team unless told otherwise; init needs no settings
             case "demo":
@@ -190,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             case "chat":
                 return asyncio.run(_chat(settings, args.who))
             case "serve":
-                return asyncio.run(_serve(settings, args.host, args.port, args.socket_mode))
+                return asyncio.run(_serve(settings, args.host, args.port, args.socket_mode, args.metrics))
             case "digest":
                 return asyncio.run(_digest(settings, args))
             case "scheduler":

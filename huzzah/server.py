@@ -1,7 +1,8 @@
 """`huzzah serve`: one aiohttp server for every platform, plus the scheduler and the outbox worker.
 
-Routes: GET /healthz here; every plugged platform's own routes (Slack: POST /slack/events; Teams: POST
-/api/messages).
+Routes: GET /healthz and GET /metrics here; every plugged platform's own routes (Slack: POST /slack/events;
+Teams: POST /api/messages). Every request gets a request id (the caller's `X-Request-Id` when it is a plain
+token, else a new one), echoed in the answer and carried by every log line written while it is handled.
 """
 
 from __future__ import annotations
@@ -9,19 +10,31 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import ExitStack, asynccontextmanager
 
 from aiohttp import web
 
 from bot.app import Huzzah
 from bot.config import Settings
 from bot.platform import Receiving
+from bot.tracing import PLATFORM, REQUEST_ID, within
+from huzzah.metrics import ErrorCounter, PrometheusMetrics
 from huzzah.scheduler import run_scheduler
 from huzzah.wiring import running_core
 
 log = logging.getLogger(__name__)
+ACCESS = logging.getLogger("huzzah.access")
 CORE = web.AppKey("core", Huzzah)
+PLATFORMS = web.AppKey("platforms", dict)
+METRICS_PATH = "/metrics"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""Methods named as they are in metrics and logs; anything a scanner makes up is "other" (labels stay few)."""
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -32,11 +45,78 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-def build_web_app(core: Huzzah) -> web.Application:
-    """The health check and the routes of every platform plugged into `core`."""
-    app = web.Application()
+def _metrics_of(core: Huzzah) -> PrometheusMetrics | None:
+    return core.metrics if isinstance(core.metrics, PrometheusMetrics) else None
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Counts only — see huzzah.metrics; restrict who may reach it at the proxy (docs/OPERATIONS.md)."""
+    core = request.app[CORE]
+    exposed = _metrics_of(core)
+    if exposed is None:
+        raise web.HTTPNotFound()
+    await exposed.read_outbox(core.ctx.db, core.ctx.clock.now())
+    body, content_type = exposed.exposition(request.headers.get("Accept", ""))
+    return web.Response(body=body, headers={"Content-Type": content_type})
+
+
+@web.middleware
+async def observed(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Request id, platform and latency for the logs, and the request histogram; never the body or query."""
+    given = request.headers.get("X-Request-Id", "")
+    request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
+    resource = request.match_info.route.resource
+    route = resource.canonical if resource is not None else "unmatched"
+    method = request.method if request.method in _METHODS else "other"
+    began, status = time.perf_counter(), 500
+    with ExitStack() as stack:
+        stack.enter_context(within(REQUEST_ID, request_id))
+        stack.enter_context(within(PLATFORM, request.app[PLATFORMS].get(route, "")))
+        try:
+            response = await handler(request)
+            status = response.status
+            if not response.prepared:
+                response.headers["X-Request-Id"] = request_id
+            return response
+        except web.HTTPException as refused:
+            status = refused.status
+            refused.headers["X-Request-Id"] = request_id
+            raise
+        finally:
+            took = time.perf_counter() - began
+            exposed = _metrics_of(request.app[CORE])
+            if exposed is not None:
+                exposed.request(method, route, status, took)
+            ACCESS.info("%s %s %d in %.0f ms", method, route, status, took * 1000,
+                        extra={"route": route, "method": method, "status": status, "latency_ms": round(took * 1000, 1)})
+
+
+def _count_errors_while_running(app: web.Application, counted: PrometheusMetrics) -> None:
+    """Every error logged anywhere in the process, counted while the server runs."""
+    handler = ErrorCounter(counted)
+
+    async def start(_: web.Application) -> None:
+        logging.getLogger().addHandler(handler)
+
+    async def stop(_: web.Application) -> None:
+        logging.getLogger().removeHandler(handler)
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+
+
+def build_web_app(core: Huzzah, *, expose_metrics: bool = True) -> web.Application:
+    """The health check, /metrics (when the core counts with Prometheus and `expose_metrics`), and the routes of
+    every platform plugged into `core`."""
+    app = web.Application(middlewares=[observed])
     app[CORE] = core
+    app[PLATFORMS] = {route.path: platform.name for platform in core.platforms.values() for route in platform.routes}
     app.router.add_get("/healthz", healthz)
+    counted = _metrics_of(core)
+    if counted is not None:
+        _count_errors_while_running(app, counted)
+        if expose_metrics:
+            app.router.add_get(METRICS_PATH, metrics)
     for platform in core.platforms.values():
         for route in platform.routes:
             app.router.add_route(route.method, route.path, route.handler)
@@ -45,8 +125,9 @@ def build_web_app(core: Huzzah) -> web.Application:
 
 @asynccontextmanager
 async def listening(app: web.Application, host: str, port: int) -> AsyncIterator[int]:
-    """Serve `app` until the block ends; yields the port (pass 0 for any free one)."""
-    runner = web.AppRunner(app)
+    """Serve `app` until the block ends; yields the port (pass 0 for any free one). The access log is ours
+    (`huzzah.access`: route, status, latency, request id), not aiohttp's."""
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     try:
@@ -55,14 +136,15 @@ async def listening(app: web.Application, host: str, port: int) -> AsyncIterator
         await runner.cleanup()
 
 
-async def serve(settings: Settings, host: str, port: int, *, socket_mode: bool = False) -> int:
+async def serve(settings: Settings, host: str, port: int, *, socket_mode: bool = False,
+                expose_metrics: bool = True) -> int:
     from huzzah.platforms import configured, connect
 
     receiving: Receiving = "socket" if socket_mode else "http"
     chosen = configured(os.environ, receiving)  # stops on a missing secret before anything starts
-    async with running_core(settings) as core:
+    async with running_core(settings, metrics=PrometheusMetrics()) as core:
         platforms = connect(core, chosen)
-        async with listening(build_web_app(core), host, port) as bound:
+        async with listening(build_web_app(core, expose_metrics=expose_metrics), host, port) as bound:
             routes = ", ".join(f"{r.method} {r.path}" for p in platforms for r in p.routes) or "no routes"
             log.info("Huzzah is listening on http://%s:%d (%s; platforms: %s)", host, bound, routes,
                      ", ".join(p.name for p in platforms) or "none")

@@ -8,14 +8,16 @@ from contextlib import asynccontextmanager
 from bot.app import Huzzah
 from bot.clock import Clock
 from bot.config import Settings, database_url
+from bot.metrics import Metrics
 from storage.db import Database
 
 
 @asynccontextmanager
-async def running_core(settings: Settings, url: str | None = None, clock: Clock | None = None) -> AsyncIterator[Huzzah]:
+async def running_core(settings: Settings, url: str | None = None, clock: Clock | None = None,
+                       metrics: Metrics | None = None) -> AsyncIterator[Huzzah]:
     db = Database(url or database_url())
     try:
         await db.migrate()
-        yield Huzzah(settings, db, clock)
+        yield Huzzah(settings, db, clock, metrics=metrics)
     finally:
         await db.close()

@@ -209,21 +209,32 @@ async def rounds_due_to_close(conn: AsyncConnection, now: datetime) -> list[str]
     return list(rows.scalars())
 
 
-async def close_round(conn: AsyncConnection, round_id: str) -> bool:
-    """Close a round once (True for the one caller that did) and rewrite its flags and vents shuffled."""
+@dataclass(frozen=True)
+class Closed:
+    """What a round held when it closed: how many answered, how many vents were kept."""
+
+    answers: int
+    vents: int
+
+
+async def close_round(conn: AsyncConnection, round_id: str) -> Closed | None:
+    """Close a round once (its counts for the one caller that did; None for any other) and rewrite its flags and
+    vents shuffled."""
     result = await conn.execute(
         update(checkin_rounds).where(checkin_rounds.c.id == round_id, checkin_rounds.c.closed.is_(False))
         .values(closed=True)
     )
     if result.rowcount != 1:
-        return False
+        return None
+    counts: list[int] = []
     for table in (checkin_answered, checkin_vents):
         rows = [dict(r._mapping) for r in await conn.execute(select(table).where(table.c.round_id == round_id))]
         if rows:
             _shuffle(rows)
             await conn.execute(delete(table).where(table.c.round_id == round_id))
             await conn.execute(table.insert(), rows)
-    return True
+        counts.append(len(rows))
+    return Closed(*counts)
 
 
 async def forget_rounds_closed_before(conn: AsyncConnection, cutoff: datetime) -> int:

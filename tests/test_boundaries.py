@@ -8,10 +8,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SDKS = ("slack_bolt", "slack_sdk", "botbuilder", "botframework", "aiohttp")
+METRICS = ("prometheus_client",)
+"""The core and the platforms count through `bot.metrics`; only the composition root knows Prometheus."""
 RULES = {
-    "bot": (*SDKS, "adapters", "huzzah"),
-    "storage": (*SDKS, "adapters", "huzzah"),
-    "adapters": ("storage", "huzzah", "sqlalchemy"),
+    "bot": (*SDKS, *METRICS, "adapters", "huzzah"),
+    "storage": (*SDKS, *METRICS, "adapters", "huzzah"),
+    "adapters": ("storage", "huzzah", "sqlalchemy", *METRICS),
 }
 """Top-level packages each package may not import."""
 

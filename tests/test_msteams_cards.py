@@ -7,9 +7,9 @@ import io
 import json
 import random
 
-import matplotlib.pyplot as plt
 from botbuilder.schema import Activity
 from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
 
 from adapters.msteams.cards import form_card, message_activity, message_card
 from adapters.msteams.limits import CARD_MAX_BYTES
@@ -89,14 +89,30 @@ def test_words_people_typed_never_become_markup_or_mentions() -> None:
     assert "entities" not in card["msteams"]
 
 
+def big_chart() -> bytes:
+    """A 1200×450 chart as a plotting library saves it: smoothed edges and text in thousands of colours."""
+    width, height, s = 1200, 450, 3
+    image = PILImage.new("RGB", (width * s, height * s), "white")
+    pen = ImageDraw.Draw(image)
+    pen.text((60 * s, 15 * s), "Mood and kudos by week", fill="black", font=ImageFont.load_default(size=24 * s))
+    moods = [3.9, 4.1, 3.7, 4.0, 4.2, 3.8, 3.6, 4.1, 4.3, 4.0, 3.9, 4.2]
+    bars = [2, 1, 0, 1, 3, 0, 1, 2, 2, 1, 0, 3]
+    small = ImageFont.load_default(size=16 * s)
+    for i, bar in enumerate(bars):
+        x = (80 + i * 90) * s
+        pen.rectangle((x - 30 * s, (400 - bar * 40) * s, x + 30 * s, 400 * s), fill=(160, 190, 230))
+        pen.text((x, 420 * s), f"W{36 + i}", fill="black", font=small, anchor="mt")
+    points = [((80 + i * 90) * s, (400 - (m - 3.5) * 300) * s) for i, m in enumerate(moods)]
+    pen.line(points, fill=(31, 119, 180), width=4 * s)
+    for x, y in points:
+        pen.ellipse((x - 8 * s, y - 8 * s, x + 8 * s, y + 8 * s), fill=(31, 119, 180))
+    out = io.BytesIO()
+    image.resize((width, height), PILImage.Resampling.LANCZOS).save(out, format="PNG")
+    return out.getvalue()
+
+
 def test_a_large_chart_is_compacted_to_fit_the_card() -> None:
-    figure, axes = plt.subplots(figsize=(8, 3), dpi=150)
-    axes.plot(range(12), [3.9, 4.1, 3.7, 4.0, 4.2, 3.8, 3.6, 4.1, 4.3, 4.0, 3.9, 4.2], marker="o")
-    axes.bar(range(12), [2, 1, 0, 1, 3, 0, 1, 2, 2, 1, 0, 3], alpha=0.4)
-    axes.set_title("Mood and kudos by week")
-    chart = io.BytesIO()
-    figure.savefig(chart, format="PNG")
-    plt.close(figure)
+    chart = io.BytesIO(big_chart())
     assert len(chart.getvalue()) * 4 / 3 > CARD_MAX_BYTES, "as drawn, the chart would not fit"
 
     card = message_card(message(Image(alt="Mood by week", png=chart.getvalue())))

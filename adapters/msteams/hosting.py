@@ -76,7 +76,8 @@ def build_msteams(core: Core, config: MsTeamsConfig, *, credentials: ServiceClie
     """Wire botbuilder to the core: the adapter for requests, the messenger and roster for the outbox."""
     guarded = authentication(config, credentials)
     adapter = CloudAdapter(guarded)
-    messenger = MsTeamsMessenger(adapter, config, core.conversations(PLATFORM), pacer=pacer, sleep=sleep)
+    messenger = MsTeamsMessenger(adapter, config, core.conversations(PLATFORM), pacer=pacer, sleep=sleep,
+                                 metrics=core.metrics)
     return MsTeams(config, adapter, guarded, MsTeamsBot(core, messenger), messenger)
 
 

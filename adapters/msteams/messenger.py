@@ -35,6 +35,7 @@ from adapters.msteams.references import conversation_of, restore
 from adapters.msteams.translate import PERSONAL, PLATFORM, base_conversation_id, is_bot_account
 from bot.incoming import MessageRef
 from bot.messages import Message
+from bot.metrics import PLATFORM_CALLS, PLATFORM_RATE_LIMITED, PLATFORM_RETRIES, Metrics, NoMetrics
 from bot.people import Channel, Person
 from bot.ports import Conversation, Conversations, DeliveryError
 
@@ -72,17 +73,18 @@ class MsTeamsMessenger:
     platform = PLATFORM
 
     def __init__(self, adapter: CloudAdapter, config: MsTeamsConfig, conversations: Conversations, *,
-                 pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep) -> None:
+                 pacer: Pacer | None = None, sleep: Sleep = asyncio.sleep, metrics: Metrics | None = None) -> None:
         self.adapter = adapter
         self.config = config
         self.conversations = conversations
         self.pacer = pacer or Pacer()
         self.sleep = sleep
+        self.metrics = metrics or NoMetrics()
 
     async def post(self, channel: Channel, message: Message, thread: MessageRef | None) -> MessageRef:
         conv = await self._conversation(channel.workspace, channel.id)
         target = f"{conv.id};messageid={thread.id}" if thread else conv.id
-        sent = await self._retrying(conv, target, lambda ctx: ctx.send_activity(message_activity(message)))
+        sent = await self._retrying(conv, target, lambda ctx: ctx.send_activity(message_activity(message)), "send")
         return MessageRef(PLATFORM, conv.workspace, conv.id, sent.id)
 
     async def direct(self, person: Person, message: Message) -> MessageRef:
@@ -91,14 +93,14 @@ class MsTeamsMessenger:
     async def direct_activity(self, person: Person, activity: Activity) -> MessageRef:
         """Any activity (a form card, too) into the person's personal chat with the bot."""
         conv = await self._personal(person)
-        sent = await self._retrying(conv, conv.id, lambda ctx: ctx.send_activity(activity))
+        sent = await self._retrying(conv, conv.id, lambda ctx: ctx.send_activity(activity), "send")
         return MessageRef(PLATFORM, conv.workspace, conv.id, sent.id)
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         conv = await self._conversation(ref.workspace, ref.channel)
         activity = message_activity(message)
         activity.id = ref.id
-        await self._retrying(conv, conv.id, lambda ctx: ctx.update_activity(activity))
+        await self._retrying(conv, conv.id, lambda ctx: ctx.update_activity(activity), "update")
 
     async def members(self, channel: Channel) -> list[Person]:
         """Everyone in a team channel or group chat (the roster API, page by page), bots flagged.
@@ -110,7 +112,7 @@ class MsTeamsMessenger:
         people: list[Person] = []
         token: str | None = None
         while True:
-            page = await self._retrying(conv, conv.id, _members_page(conv.id, token))
+            page = await self._retrying(conv, conv.id, _members_page(conv.id, token), "members")
             for member in page.members or []:
                 people.append(Person(PLATFORM, conv.workspace, member.id, member.name or "",
                                      is_bot=is_bot_account(member.id)))
@@ -157,7 +159,7 @@ class MsTeamsMessenger:
                 self.config.app_id, keep, params, channel_id=base.channel_id, service_url=anchor.endpoint,
             )
 
-        await self._attempts(f"new:{person.user_id}", person.workspace, create)
+        await self._attempts(f"new:{person.user_id}", person.workspace, create, "create_conversation")
         reference = created[-1]
         reference.activity_id = None
         reference.user = ChannelAccount(id=person.user_id, name=person.name)
@@ -167,7 +169,7 @@ class MsTeamsMessenger:
         await self.conversations.save(conv)
         return conv
 
-    async def _retrying(self, conv: Conversation, conversation_id: str, op: Operation[T]) -> T:
+    async def _retrying(self, conv: Conversation, conversation_id: str, op: Operation[T], method: str) -> T:
         reference = restore(conv, conversation_id)
         done: list[Any] = []
 
@@ -180,16 +182,29 @@ class MsTeamsMessenger:
             await self.adapter.continue_conversation(reference, callback, self.config.app_id)
             return done[-1]
 
-        return await self._attempts(conv.id, conv.workspace, once)
+        return await self._attempts(conv.id, conv.workspace, once, method)
 
-    async def _attempts(self, conversation: str, tenant: str, once: Callable[[], Awaitable[T]]) -> T:
+    async def _attempts(self, conversation: str, tenant: str, once: Callable[[], Awaitable[T]], method: str) -> T:
         attempt = 1
         while True:
             await self.pacer.turn(conversation, tenant)
             try:
-                return await once()
+                result = await once()
             except Exception as exc:
-                delay, reason = _retry_delay(exc, attempt)
+                status = _status(exc)[0]
+                if status == 429:
+                    self.metrics.count(PLATFORM_RATE_LIMITED, platform=PLATFORM)
+                try:
+                    delay, reason = _retry_delay(exc, attempt)
+                except DeliveryError:
+                    outcome = "rate_limited" if status == 429 else "error" if status else "unreachable"
+                    self.metrics.count(PLATFORM_CALLS, platform=PLATFORM, method=method, outcome=outcome)
+                    raise
+            else:
+                self.metrics.count(PLATFORM_CALLS, platform=PLATFORM, method=method, outcome="ok")
+                return result
+            retried = "rate_limited" if status == 429 else "server_error" if status else "unreachable"
+            self.metrics.count(PLATFORM_RETRIES, platform=PLATFORM, reason=retried)
             log.info("%s; retrying in %.1fs (attempt %d of %d)", reason, delay, attempt, RETRY_ATTEMPTS)
             await self.sleep(delay)
             attempt += 1

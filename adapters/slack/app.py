@@ -103,7 +103,7 @@ class SlackAdapter:
     def __init__(self, core: Core, config: SlackConfig, client: AsyncWebClient | None = None) -> None:
         self.core = core
         self.config = config
-        self.client = client or make_client(config)
+        self.client = client or make_client(config, core.metrics)
         self.directory = SlackDirectory(self.client)
         self.messenger = SlackMessenger(self.client, self.directory)
         # Socket Mode needs no signing secret; a random one keeps the HTTP route shut if it is mounted anyway

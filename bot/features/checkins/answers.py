@@ -29,6 +29,7 @@ from bot.features.checkins.views import (
 )
 from bot.incoming import Pressed, Said
 from bot.messages import say
+from bot.metrics import CHECKIN_INVITATIONS
 from bot.outgoing import Response, reply
 from bot.people import Person
 from storage import checkins as repo
@@ -87,10 +88,13 @@ class Answers(CheckinService):
                     f"{when(slot.next_after(found.closes_at), slot)}. `vent` is open any time."
                 ))
             closes = max(found.closes_at, now + timedelta(days=self.settings.section(CheckinSettings).open_days))
-            if await repo.add_invite(conn, found.id, me, now):
+            invited = await repo.add_invite(conn, found.id, me, now)
+            if invited:
                 await repo.keep_open_until(conn, found.id, closes)
             else:
                 closes = found.closes_at
+        if invited:
+            self.ctx.metrics.count(CHECKIN_INVITATIONS, how="asked")
         return reply(question(self.settings, found.id, when(closes, slot)))
 
 

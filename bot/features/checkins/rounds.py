@@ -16,6 +16,7 @@ from bot.features.checkins.members import CheckinService
 from bot.features.checkins.schedule import DAY_NAMES, Slot, first_close, slot_for
 from bot.features.checkins.settings import CheckinSettings
 from bot.features.checkins.views import question
+from bot.metrics import CHECKIN_ANSWERS, CHECKIN_INVITATIONS, CHECKIN_REMINDERS, CHECKIN_ROUNDS_CLOSED, CHECKIN_VENTS
 from bot.outbox import send_later
 from bot.outgoing import Direct
 from bot.people import Person
@@ -92,6 +93,7 @@ class Rounds(CheckinService):
             await repo.keep_open_until(conn, found.id, closes)
             dm = Direct(person, question(self.settings, found.id, when(closes, slot)))
             await send_later(conn, dm, now, key=invite_key(found.id, pid))
+        self.ctx.metrics.count(CHECKIN_INVITATIONS, how="scheduled")
 
     async def _remind(self, now: datetime) -> None:
         asked_before = now - timedelta(hours=self.settings.section(CheckinSettings).reminder_after_hours)
@@ -109,13 +111,18 @@ class Rounds(CheckinService):
                 slot = slot_for(self.settings, person.tz, pref)
                 dm = Direct(person, question(self.settings, round_id, when(found.closes_at, slot), reminder=True))
                 await send_later(conn, dm, now, key=f"{invite_key(round_id, pid)}:reminder")
+            self.ctx.metrics.count(CHECKIN_REMINDERS)
 
     async def _close(self, now: datetime) -> None:
         async with self.ctx.db.transaction() as conn:
             due = await repo.rounds_due_to_close(conn, now)
         for round_id in due:
             async with self.ctx.db.transaction() as conn:
-                await repo.close_round(conn, round_id)
+                closed = await repo.close_round(conn, round_id)
+            if closed is not None:  # counted once, by the instance that closed it, and never before it closed
+                self.ctx.metrics.count(CHECKIN_ROUNDS_CLOSED)
+                self.ctx.metrics.count(CHECKIN_ANSWERS, closed.answers)
+                self.ctx.metrics.count(CHECKIN_VENTS, closed.vents)
 
     async def _forget(self, now: datetime) -> None:
         cutoff = now - timedelta(weeks=self.settings.retention_weeks)

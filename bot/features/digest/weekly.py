@@ -22,6 +22,7 @@ from bot.features.digest.settings import DigestSettings
 from bot.features.digest.view import digest_message
 from bot.features.digest.week import Week, due_at
 from bot.messages import Message
+from bot.metrics import DIGESTS
 from bot.outbox import send_later
 from storage.digest import POSTED, SKIPPED, claim_run, run_of
 from storage.people import first_seen
@@ -82,6 +83,7 @@ class WeeklyDigest:
         async with self.ctx.db.transaction() as conn:
             if not await claim_run(conn, team, week.label, SKIPPED, 0, now):
                 return
+        self.ctx.metrics.count(DIGESTS, outcome="skipped")
         log.warning(
             "weekly digest for %s %s skipped, too late: it was due %s and Huzzah was not running until %s, "
             "past the %dh grace window (digest.grace_hours in app.yaml)",
@@ -99,5 +101,6 @@ class WeeklyDigest:
                 return None
             for key, delivery in planned:
                 await send_later(conn, delivery, now, key=key)
+        self.ctx.metrics.count(DIGESTS, outcome="posted")
         log.info("weekly digest for %s %s queued for %d recipient(s)", team, week.label, len(planned))
         return len(planned)

@@ -26,6 +26,7 @@ from bot.features.kudos.views import (
 from bot.grammar.tokens import plain
 from bot.incoming import Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Message, say
+from bot.metrics import KUDOS_GIVEN, KUDOS_JOINED
 from bot.outbox import send_later
 from bot.outgoing import NOTHING, Direct, Post, Refresh, Response, reply
 from bot.people import Channel, Person
@@ -214,6 +215,7 @@ class Kudos:
             for person in record.recipients:
                 dm = Direct(person, recipient_dm(self.settings, record, public.label))
                 await send_later(conn, dm, now, key=f"{track_key(kudos_id)}:dm:{ids[person]}")
+        self.ctx.metrics.count(KUDOS_GIVEN, len(cmd.recipients), source=source)
         return confirmation(record, public.label, left - len(cmd.recipients))
 
     async def me_too(self, pressed: Pressed) -> Response:
@@ -243,6 +245,7 @@ class Kudos:
             if not await repo.add_cogiver(conn, kudos_id, me, now):  # a double click racing this one won
                 raise KudosError("You're already part of this thank-you.")
             await send_later(conn, Refresh(track_key(kudos_id), VIEW, str(kudos_id)), now)
+        self.ctx.metrics.count(KUDOS_JOINED)
         return say("🙌 You've joined the thanks — your name is on it now.")
 
     async def view(self, kudos_id: str) -> Message:

@@ -14,6 +14,7 @@ from bot.features.polls.settings import PollSettings
 from bot.features.polls.views import IN_A_CHANNEL, not_posted, poll_message, posted, track_key
 from bot.incoming import Said, Submitted
 from bot.messages import say
+from bot.metrics import POLLS_ASKED
 from bot.outbox import send_later
 from bot.outgoing import Direct, Post, Response, reply
 from bot.people import Channel, Person
@@ -80,4 +81,5 @@ class Asking:
             track = track_key(poll_id)
             lost = Direct(asker, not_posted(poll))
             await send_later(conn, Post(where, message, track=track, if_lost=lost), now, key=f"{track}:post")
+        self.ctx.metrics.count(POLLS_ASKED)
         return reply(posted(poll, zone_or(asker.tz, self.ctx.settings.zone)))

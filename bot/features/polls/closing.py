@@ -15,6 +15,7 @@ from bot.edge import record_id
 from bot.failures import log_failure
 from bot.features.polls.views import ALREADY_CLOSED, CLOSED_NOW, GONE, VIEW, only_the_asker, results_message, track_key
 from bot.incoming import Pressed
+from bot.metrics import POLLS_CLOSED
 from bot.outbox import send_later
 from bot.outgoing import Post, Refresh, Response, reply
 from storage import polls as repo
@@ -73,4 +74,5 @@ class Closing:
                              key=f"{track}:results")
         if poll.anonymous:
             await self.ctx.db.forget_page_history()
+        self.ctx.metrics.count(POLLS_CLOSED, by=by)
         return True

@@ -15,6 +15,7 @@ from bot.features.polls.ballot import ballot_key
 from bot.features.polls.closing import Closing
 from bot.features.polls.views import CLOSED, GONE, VIEW, track_key, vote_counted
 from bot.incoming import Pressed
+from bot.metrics import POLL_VOTES
 from bot.outbox import send_later
 from bot.outgoing import Refresh, Response, reply
 from storage import polls as repo
@@ -57,12 +58,16 @@ class Voting:
             if found is None or position >= len(found[0].options):
                 return reply(GONE)
             poll, secret = found
+            voted: tuple[frozenset[int], frozenset[int]] | None = None
             if poll.closed_at is None and not poll.is_due(now) and (secret or not poll.anonymous):
                 voter = ballot_key(secret, pressed.sender) if secret else await upsert_person(conn, pressed.sender, now)
-                before, after = await repo.cast(conn, poll, voter, position)
-                if _shows(poll, before, after):
+                voted = await repo.cast(conn, poll, voter, position)
+                if _shows(poll, *voted):
                     await send_later(conn, Refresh(track_key(poll.id), VIEW, str(poll.id)), now)
-                return reply(vote_counted(poll, before, after))
+        if voted is not None:
+            if voted[0] != voted[1]:  # the channel's post shows each vote as it comes: counting it live tells no more
+                self.ctx.metrics.count(POLL_VOTES)
+            return reply(vote_counted(poll, *voted))
         if poll.is_due(now) and poll.closes_at is not None:
             await self.closing.close(poll.id, poll.closes_at, by=AT_DEADLINE)
         return reply(CLOSED)
