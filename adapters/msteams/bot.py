@@ -45,7 +45,8 @@ class MsTeamsBot(Bot):
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
         try:
-            await remember(self.core.conversations(PLATFORM), activity)
+            await remember(self.core.conversations(PLATFORM), activity,
+                           verified=self.messenger.config.authenticated)
             if _installed_personally(context):
                 newcomer = person(activity.from_property, tenant_of(activity))
                 welcome = Said(newcomer, Channel(PLATFORM, newcomer.workspace, "", is_direct=True), ("help",))
