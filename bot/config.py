@@ -84,9 +84,13 @@ def check_managers(value: list[str], info: ValidationInfo) -> list[str]:
 
 
 class Strict(BaseModel):
-    """A section of app.yaml: unknown keys are mistakes, and settings never change once loaded."""
+    """A section of app.yaml: unknown keys are mistakes, and settings never change once loaded.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Strict types: YAML turns `yes` into true and pydantic would then turn true into the number 1, so
+    `daily_allowance: yes` became an allowance of one. A yes/no is never a number here, nor a number a text.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def check_time(value: str) -> str:
@@ -123,7 +127,7 @@ class Settings(BaseModel):
     """The core's keys as fields; each feature's section, when given, as an extra attribute. Features read
     theirs with `section(Model)`."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
 
     timezone: str = "UTC"
     values: list[CompanyValue] = Field(default_factory=list)
@@ -212,7 +216,28 @@ def describe(error: Any, section: str = "") -> str:
         return str(msg)
     if error["type"] == "extra_forbidden":
         return f"{key}: unknown setting — check the spelling against the commented app.yaml"
-    return f"{key}: got {error['input']!r} — {msg}"
+    hint = _yaml_hint(error, key)
+    return hint or f"{key}: got {error['input']!r} — {msg}"
+
+
+def _yaml_hint(error: Any, key: str) -> str | None:
+    """What YAML did to a value that was meant otherwise, when its type gives it away."""
+    given, kind, name = error["input"], error["type"], str(error["loc"][-1]) if error["loc"] else key
+    if kind == "string_type" and isinstance(given, int) and not isinstance(given, bool) and (
+            "time" in name and 0 <= given < 24 * 60):
+        written = f"{given // 60}:{given % 60:02d}"
+        return (f"{key}: YAML reads an unquoted {written} as the number {given} — quote the time: "
+                f"{name}: \"{given // 60:02d}:{given % 60:02d}\"")
+    if kind == "string_type" and isinstance(given, bool):
+        return f"{key}: YAML reads an unquoted {'yes/true/on' if given else 'no/false/off'} as a yes/no — " \
+               f"quote it if you mean the word: {name}: \"{'yes' if given else 'no'}\""
+    if kind == "string_type" and isinstance(given, int | float):
+        return f"{key}: got the number {given!r} — quote it if it is meant as text: {name}: \"{given}\""
+    if kind in ("int_type", "int_from_float") and isinstance(given, bool):
+        return f"{key}: got {'yes/true' if given else 'no/false'}, a yes/no — write a whole number, e.g. {name}: 5"
+    if kind == "bool_type":
+        return f"{key}: got {given!r} — write true or false"
+    return None
 
 
 def database_url() -> str:

@@ -34,11 +34,24 @@ def load_settings(path: str | os.PathLike[str] | None = None, *, platforms: Coll
             raise ConfigError(f"{chosen}: no such file — set HUZZAH_CONFIG to your app.yaml")
         return Settings()
     try:
-        raw = yaml.safe_load(chosen.read_text(encoding="utf-8")) or {}
+        text = chosen.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = chosen.read_bytes()[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{chosen}: not UTF-8 text (byte {exc.start + 1}, line {line}) — save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{chosen}: cannot be read ({exc.strerror or exc}) — set HUZZAH_CONFIG to your app.yaml "
+                          "or fix its permissions") from None
+    try:
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{chosen}: not valid YAML{where} — {getattr(exc, 'problem', exc)}") from None
+    if raw is None:
+        # An empty file is far more often a truncated copy or a mount gone wrong than a wish for the defaults,
+        # and running on the defaults would post kudos where they were given and send no digest.
+        raise ConfigError(f"{chosen}: the file is empty (or only comments) — write your settings in it "
+                          "(huzzah init --force writes a commented one), or {} to run on the defaults on purpose")
     if not isinstance(raw, dict):
         raise ConfigError(f"{chosen}: expected a mapping of settings at the top level")
     context = {"platforms": platforms, "sections": sections_of(features)}

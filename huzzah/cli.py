@@ -7,20 +7,49 @@ import asyncio
 import os
 import sys
 import tempfile
+from importlib import metadata
 from pathlib import Path
+from typing import NoReturn
 
 from bot.config import ConfigError, Settings, database_url
 from bot.settings import load_settings
 from huzzah import logs
 from huzzah.logs import FORMATS, LEVELS
 from huzzah.platforms import PLATFORM_NAMES
+from huzzah.server import LOOPBACK
+
+
+class Parser(argparse.ArgumentParser):
+    """A usage mistake is one line too, like every other start-up problem, and says where the options are."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} — see {self.prog} --help\n")
+
+
+def version() -> str:
+    try:
+        return metadata.version("huzzah")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def port_number(text: str) -> int:
+    """A TCP port, checked here: the OS would otherwise answer 99999 with an OverflowError traceback."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1 to 65535, or 0 for any free one)")
+    return port
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="huzzah",
         description="Kudos, anonymous check-ins, micro-polls and a weekly digest for support teams.",
     )
+    parser.add_argument("--version", action="version", version=f"huzzah {version()}")
     parser.add_argument("--config", help="path to app.yaml (default: $HUZZAH_CONFIG or ./app.yaml)")
     parser.add_argument("--log-format", choices=FORMATS, metavar="FMT",
                         help="text (default) or json, one object a line ($LOG_FORMAT)")
@@ -39,12 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--as", dest="who", default="alice", help="who you are to start with (default: alice)")
 
     serve = commands.add_parser("serve", help="run the bot's web server for Slack and Teams")
-    serve.add_argument("--host", default="0.0.0.0")
-    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--host", default=LOOPBACK,
+                       help=f"address to listen on (default: {LOOPBACK}, this machine only; 0.0.0.0 for every "
+                            "interface, e.g. in a container or behind a proxy on another host)")
+    serve.add_argument("--port", type=port_number, default=3000, help="port to listen on (default: 3000)")
     serve.add_argument("--socket-mode", action="store_true",
                        help="receive Slack over Socket Mode (needs SLACK_APP_TOKEN; no public URL needed)")
     serve.add_argument("--no-metrics", dest="metrics", action="store_false",
                        help="do not answer GET /metrics (Prometheus counts; see docs/OPERATIONS.md)")
+    serve.add_argument("--teams-emulator", action="store_true",
+                       help="switch Teams on WITHOUT authentication, for the Bot Framework Emulator on this "
+                            f"machine: only with no MICROSOFT_APP_ID, and listening on {LOOPBACK} only")
 
     digest = commands.add_parser("digest", help="preview a team's weekly digest, or post it now (once)")
     digest.add_argument("--team", help="one team from app.yaml (default: every team)")
@@ -131,14 +165,21 @@ def _teams_package(args: argparse.Namespace) -> int:
 
 
 async def _db_upgrade() -> int:
+    """Names the database it upgraded: without DATABASE_URL it is a SQLite file in the current folder, which
+    someone expecting their PostgreSQL must be able to tell from the answer."""
     from storage.db import Database
 
     db = Database(database_url())
     try:
-        await db.migrate()
+        before, after = await db.migrate()
     finally:
         await db.close()
-    print("Database is up to date.")
+    default = "" if os.environ.get("DATABASE_URL") else " (DATABASE_URL is not set, so this is the default)"
+    if before == after:
+        print(f"{db.described}{default} was already up to date (revision {after}).")
+    else:
+        print(f"Upgraded {db.described}{default} from {before or 'an empty database'} to revision {after}; "
+              "it is up to date.")
     return 0
 
 
@@ -167,10 +208,11 @@ async def _scheduler(settings: Settings) -> int:
     return 0
 
 
-async def _serve(settings: Settings, host: str, port: int, socket_mode: bool, metrics: bool) -> int:
+async def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from huzzah.server import serve
 
-    return await serve(settings, host, port, socket_mode=socket_mode, expose_metrics=metrics)
+    return await serve(settings, args.host, args.port, socket_mode=args.socket_mode, expose_metrics=args.metrics,
+                       teams_emulator=args.teams_emulator)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             case "chat":
                 return asyncio.run(_chat(settings, args.who))
             case "serve":
-                return asyncio.run(_serve(settings, args.host, args.port, args.socket_mode, args.metrics))
+                return asyncio.run(_serve(settings, args))
             case "digest":
                 return asyncio.run(_digest(settings, args))
             case "scheduler":

@@ -26,6 +26,14 @@ PLATFORM_NAMES: tuple[str, ...] = (*(c.name for c in CONNECTORS), CONSOLE)
 Configured = list[tuple[Connector, Any]]
 
 
+def connectors(*, teams_emulator: bool = False) -> tuple[Connector, ...]:
+    """CONNECTORS, or with Teams' replaced by its unauthenticated one for the Bot Framework Emulator
+    (`huzzah serve --teams-emulator`; the server then listens on 127.0.0.1 only)."""
+    if not teams_emulator:
+        return CONNECTORS
+    return tuple(msteams.EMULATOR if c is msteams.CONNECTOR else c for c in CONNECTORS)
+
+
 def configured(env: Mapping[str, str], receiving: Receiving,
                connectors: Iterable[Connector] = CONNECTORS) -> Configured:
     """Every platform the environment switches on, with its configuration. Raises ConfigError, naming the

@@ -65,14 +65,27 @@ async def erase(settings: Any, who: str, *, yes: bool, url: str | None = None) -
             return 2
         label = f"{found.person.name or found.person.user_id} ({found.person.platform}:{found.person.user_id})"
         if not yes:
-            if not sys.stdin.isatty():
-                print(f"huzzah: this erases everything about {label}; add --yes to confirm.", file=sys.stderr)
+            if not sys.stdin.isatty():  # a script or a pipe: no one to ask, and silence is never a yes
+                print(f"huzzah: this would erase everything about {label} and there is no terminal to ask on "
+                      "— add --yes to confirm.", file=sys.stderr)
                 return 2
-            if input(f"Erase everything about {label}? Type yes: ").strip().casefold() != "yes":
-                print("Nothing was erased.")
+            if not confirmed(label):
                 return 1
         async with core.ctx.db.transaction() as conn:
             counts = await privacy.forget(conn, found)
     print(f"Erased {label}: " + ", ".join(f"{table} {n}" for table, n in counts.items() if n) + ".")
     print("Messages already delivered to Slack or Teams stay there; remove them in the platform if needed.")
     return 0
+
+
+def confirmed(label: str) -> bool:
+    """Ask on the terminal, defaulting to no: an erasure cannot be undone, so only y or yes erases."""
+    try:
+        answer = input(f"Erase everything about {label}? This cannot be undone. [y/N] ")
+    except (EOFError, KeyboardInterrupt):
+        answer = ""
+        print()
+    if answer.strip().casefold() in ("y", "yes"):
+        return True
+    print("Nothing was erased.")
+    return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,13 +11,16 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.engine import URL, Connection, CursorResult, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 import migrations
+from bot.config import ConfigError
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 
@@ -35,16 +39,46 @@ logging.getLogger("aiosqlite").addFilter(_NoData())
 logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NoData())
 
 
+DRIVERS = {
+    "postgres": "postgresql+asyncpg", "postgresql": "postgresql+asyncpg", "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite", "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
+"""The URL schemes people write, and the async driver Huzzah ships for each; any other is refused at start."""
+HOW_TO_WRITE = "write postgresql://user:password@host/database or sqlite:///path/to/huzzah.db"
+CONNECT_TIMEOUT_SECONDS = 10
+"""How long a PostgreSQL connection attempt may take (asyncpg's own default is a minute of silence at start)."""
+
+
+def parse_url(raw: str) -> URL:
+    """The URL with Huzzah's async driver, or ConfigError naming what to write instead.
+
+    Only PostgreSQL (asyncpg) and SQLite (aiosqlite) are installed and tested; another scheme or driver would
+    otherwise fail deep inside SQLAlchemy with "No module named MySQLdb" or a plugin name.
+    """
+    try:
+        url = make_url(raw.strip())
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL is not a database URL — {HOW_TO_WRITE}") from None
+    driver = DRIVERS.get(url.drivername)
+    if driver is None:
+        written = url.render_as_string(hide_password=True)
+        raise ConfigError(f"DATABASE_URL={written}: Huzzah runs on PostgreSQL or SQLite with its own drivers, "
+                          f"not {url.drivername} — {HOW_TO_WRITE}")
+    return url.set(drivername=driver)
+
+
 def normalize_url(url: str) -> str:
     """Accept the URLs people paste (postgres://, postgresql://, sqlite:///) and pick the async driver."""
-    for plain, driver in (
-        ("postgres://", "postgresql+asyncpg://"),
-        ("postgresql://", "postgresql+asyncpg://"),
-        ("sqlite:///", "sqlite+aiosqlite:///"),
-    ):
-        if url.startswith(plain):
-            return driver + url.removeprefix(plain)
-    return url
+    return parse_url(url).render_as_string(hide_password=False)
+
+
+def shown(url: str | URL) -> str:
+    """A database URL fit for a terminal or a log, as people write it: the password masked, no driver name."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "(not a URL)"
+    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -66,7 +100,8 @@ def make_engine(url: str) -> AsyncEngine:
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True,
+                               connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
 
 
 class Database:
@@ -99,10 +134,29 @@ class Database:
             async with self.engine.connect() as conn:
                 await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    async def migrate(self) -> None:
-        """Bring the schema to the newest revision; safe to run on every start."""
+    @property
+    def described(self) -> str:
+        """Which database this is, for a person: the SQLite file's full path, or the URL with the password
+        masked."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite":
+            return f"the SQLite file {Path(url.database).resolve()}" if url.database else "an in-memory SQLite database"
+        return f"the PostgreSQL database {shown(url)}"
+
+    async def reach(self) -> None:
+        """Connect once, or raise ConfigError saying in one line why not and what to fix (start-up only: a
+        database lost later is the health check's and the outbox's business)."""
+        try:
+            await self.ping()
+        except (OSError, SQLAlchemyError) as exc:
+            raise ConfigError(unreachable(make_url(self.url), exc)) from None
+
+    async def migrate(self) -> tuple[str | None, str | None]:
+        """Bring the schema to the newest revision; safe to run on every start. Returns the revision before and
+        after. A database that cannot be reached is a ConfigError (see `reach`)."""
+        await self.reach()
         async with self.engine.begin() as conn:
-            await conn.run_sync(_upgrade)
+            return await conn.run_sync(_upgrade)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -115,8 +169,45 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-def _upgrade(connection: Connection) -> None:
+def _upgrade(connection: Connection) -> tuple[str | None, str | None]:
+    before = MigrationContext.configure(connection).get_current_revision()
     command.upgrade(alembic_config(connection), "head")
+    return before, MigrationContext.configure(connection).get_current_revision()
+
+
+def unreachable(url: URL, exc: BaseException) -> str:
+    """Why the database at `url` could not be opened, as one line that says what to fix."""
+    where = f"database {shown(url)}"
+    reason = _first_line(getattr(exc, "orig", None) or exc)
+    if url.get_backend_name() == "sqlite":
+        if "unable to open" in reason:
+            return (f"{where}: cannot open the SQLite file {url.database} — does its folder exist, and may Huzzah "
+                    "write there?")
+        return f"{where}: {reason} — fix the file or point DATABASE_URL at another"
+    address = f"{url.host or 'localhost'}:{url.port or 5432}"
+    if isinstance(exc, socket.gaierror):
+        return f"{where}: unknown host {url.host!r} — check the host name in DATABASE_URL"
+    if isinstance(exc, ConnectionRefusedError) or (isinstance(exc, OSError) and "Connect call failed" in str(exc)):
+        return (f"{where}: nothing accepts connections at {address} — start PostgreSQL there, or fix the host and "
+                "port in DATABASE_URL")
+    if isinstance(exc, TimeoutError):
+        return (f"{where}: no answer from {address} within {CONNECT_TIMEOUT_SECONDS} s — check the host, the port "
+                "and any firewall between")
+    if isinstance(exc, OSError):
+        return f"{where}: cannot reach {address} ({exc.strerror or _first_line(exc)}) — check DATABASE_URL"
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None) if isinstance(exc, DBAPIError) else None
+    if code == "3D000":
+        return (f"{where}: PostgreSQL at {address} has no database {url.database!r} — create it "
+                f"(createdb {url.database}) or fix its name in DATABASE_URL")
+    if code in ("28000", "28P01"):
+        return f"{where}: PostgreSQL refused user {url.username!r} — check the user and password in DATABASE_URL"
+    if code == "53300":
+        return f"{where}: PostgreSQL at {address} has no free connections — raise max_connections or wait"
+    return f"{where}: cannot connect ({reason}) — check DATABASE_URL"
+
+
+def _first_line(exc: object) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def insert_for(conn: AsyncConnection) -> Any:

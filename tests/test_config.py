@@ -100,3 +100,53 @@ def test_a_misspelt_platform_is_refused_when_the_platforms_are_known(tmp_path: P
     config.write_text("kudos:\n  channels: ['slak:#kudos']\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="platform one of slack, msteams, console"):
         load_settings(config, platforms=PLATFORM_NAMES)
+
+
+def test_types_are_strict_a_yes_is_never_a_number(tmp_path: Path) -> None:
+    """YAML reads `yes` as true, and pydantic would have made true the number 1: an allowance of one."""
+    message = error_for(tmp_path, "kudos:\n  daily_allowance: yes\n")
+    assert "kudos.daily_allowance" in message and "whole number" in message
+    assert "kudos.daily_allowance" in error_for(tmp_path, "kudos:\n  daily_allowance: 2.5\n")
+    assert "true or false" in error_for(tmp_path, "checkins:\n  enabled: 'yes'\n")
+    assert "quote it" in error_for(tmp_path, "values:\n  - name: 2024\n")
+
+
+def test_an_unquoted_time_is_explained_as_yaml_reads_it(tmp_path: Path) -> None:
+    """`15:00` unquoted is the base-60 number 900 in YAML 1.1: say so, and show the quoted form."""
+    message = error_for(tmp_path, "checkins:\n  time: 15:00\n")
+    assert "checkins.time" in message and "15:00" in message and "900" in message and '"15:00"' in message
+    assert '"09:30"' in error_for(tmp_path, "digest:\n  time: 9:30\n")
+
+
+def test_an_empty_file_is_refused_and_braces_ask_for_the_defaults(tmp_path: Path) -> None:
+    """An empty app.yaml is more likely a truncated copy or a failed mount than a choice; `{}` is a choice."""
+    for body in ("", "# everything commented out\n", "\n\n"):
+        message = error_for(tmp_path, body)
+        assert "empty" in message and "{}" in message and "huzzah init" in message
+    assert load_settings(write(tmp_path, "{}\n")) == Settings()
+
+
+def test_a_file_that_is_not_utf8_or_not_a_file_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "app.yaml"
+    path.write_bytes(b"timezone: UTC\nvalues:\n  - {name: caf\xe9}\n")
+    with pytest.raises(ConfigError, match=r"not UTF-8 .*line 3"):
+        load_settings(path)
+    with pytest.raises(ConfigError, match="cannot be read"):
+        load_settings(tmp_path)
+
+
+def test_the_reaction_loses_its_colons_and_must_be_a_name(tmp_path: Path) -> None:
+    from bot.features.kudos.settings import KudosSettings
+
+    for written in ("':tada:'", "tada", "' :Tada: '"):
+        assert load_settings(write(tmp_path, f"kudos:\n  reaction: {written}\n")).section(KudosSettings).reaction \
+            == "tada"
+    assert "Slack name" in error_for(tmp_path, "kudos:\n  reaction: '🎉'\n")
+    assert "Slack name" in error_for(tmp_path, "kudos:\n  reaction: 'raised hands'\n")
+
+
+def test_one_kudos_channel_per_platform(tmp_path: Path) -> None:
+    message = error_for(tmp_path, 'kudos:\n  channels: ["slack:#kudos", "msteams:19:k@thread.tacv2", "slack:#x"]\n')
+    assert "slack:#kudos" in message and "slack:#x" in message and "one channel per platform" in message
+    fine = load_settings(write(tmp_path, 'kudos:\n  channels: ["slack:#kudos", "console:#kudos"]\n'))
+    assert fine.kudos.channels == ["slack:#kudos", "console:#kudos"]

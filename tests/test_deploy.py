@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import load_settings
+from bot.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 KUBE = ROOT / "deploy" / "kubernetes"

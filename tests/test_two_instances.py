@@ -24,10 +24,11 @@ from sqlalchemy import func, select
 
 from bot.app import Huzzah
 from bot.clock import FakeClock
-from bot.config import WEEKDAYS, load_settings
+from bot.config import WEEKDAYS
 from bot.features.digest.week import Week, at
 from bot.incoming import Said
 from bot.people import Channel, Person
+from bot.settings import load_settings
 from storage.db import Database
 from storage.tables.delivery import outbox
 from storage.tables.digest import digest_runs

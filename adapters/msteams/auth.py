@@ -1,8 +1,8 @@
 """Who may talk to the bot: Bot Framework JWTs checked by botbuilder, hardened so a bad token is always a 401.
 
 Settings come from the environment (`MICROSOFT_APP_ID`, `MICROSOFT_APP_PASSWORD`, `MICROSOFT_APP_TYPE`,
-`MICROSOFT_APP_TENANT_ID`). Without an app id, authentication is off — only for trying the bot in the
-Bot Framework Emulator — and the server says so loudly when it starts.
+`MICROSOFT_APP_TENANT_ID`). Without an app id Teams is off, unless the server was started for the Bot
+Framework Emulator (`--teams-emulator`): then authentication is off and the server says so loudly.
 
 botbuilder's own checks raise assorted exceptions for a forged or garbled token (a bad signature, an
 unknown key id, undecodable base64) and fetch Microsoft's signing keys with a blocking HTTP call without
@@ -44,8 +44,9 @@ APP_TYPES = ("multitenant", "singletenant", "userassignedmsi")
 CHANNEL = "msteams"
 """The Bot Framework channel Huzzah serves: Microsoft's signing keys are endorsed per channel."""
 NO_AUTH_WARNING = (
-    "MICROSOFT_APP_ID is not set: Microsoft Teams requests are NOT authenticated. Anyone who can reach "
-    "/api/messages can act as any user. Use this only with the Bot Framework Emulator on your own machine."
+    "Teams emulator mode: Microsoft Teams requests are NOT authenticated. Anyone who can reach /api/messages "
+    "can act as any user and make Huzzah call any address. Use this only with the Bot Framework Emulator on "
+    "your own machine; set MICROSOFT_APP_ID for real Teams."
 )
 
 

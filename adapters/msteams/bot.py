@@ -50,7 +50,8 @@ class MsTeamsBot(Bot):
             await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=200)))
             return
         try:
-            await remember(self.core.conversations(PLATFORM), activity)
+            await remember(self.core.conversations(PLATFORM), activity,
+                           verified=self.messenger.config.authenticated)
             if _installed_personally(context):
                 newcomer = person(activity.from_property, tenant_of(activity))
                 welcome = Said(newcomer, Channel(PLATFORM, newcomer.workspace, "", is_direct=True), ("help",))

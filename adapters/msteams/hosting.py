@@ -1,5 +1,12 @@
 """Microsoft Teams as a platform: `POST /api/messages` through botbuilder's CloudAdapter, and the messenger
-and roster that reach people proactively."""
+and roster that reach people proactively.
+
+Secure by default: Teams is on only with MICROSOFT_APP_ID, and then every activity must carry a Bot
+Framework token for this app and the service URL it names. Without an app id there is no route at all
+(404): an open endpoint lets anyone act as any user, and makes Huzzah call whatever `serviceUrl` an
+activity names. The one exception is `huzzah serve --teams-emulator` (`EMULATOR`), for the Bot Framework
+Emulator on one's own machine, which the server binds to 127.0.0.1 only.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +27,7 @@ from adapters.msteams.messenger import MsTeamsMessenger
 from adapters.msteams.pacing import Pacer, Sleep
 from adapters.msteams.translate import PLATFORM
 from adapters.shapes import Malformed, media_type, parse_json
+from bot.config import ConfigError
 from bot.failures import log_failure
 from bot.platform import Connector, Core, Platform, Receiving, Route
 
@@ -81,9 +89,19 @@ def build_msteams(core: Core, config: MsTeamsConfig, *, credentials: ServiceClie
     return MsTeams(config, adapter, guarded, MsTeamsBot(core, messenger), messenger)
 
 
-def configure(env: Mapping[str, str], receiving: Receiving) -> MsTeamsConfig:
-    """Teams is always on; without MICROSOFT_APP_ID its requests are not authenticated (for the emulator)."""
+def configure(env: Mapping[str, str], receiving: Receiving) -> MsTeamsConfig | None:
+    """Teams with authentication, when MICROSOFT_APP_ID is set; None (off: no route, nothing sent) without."""
     config = MsTeamsConfig.from_env(env)
+    config.check()  # a password or an app type without the app id is a mistake to name, not "off"
+    return config if config.authenticated else None
+
+
+def configure_emulator(env: Mapping[str, str], receiving: Receiving) -> MsTeamsConfig:
+    """Teams without authentication, for the Bot Framework Emulator (`serve --teams-emulator`)."""
+    config = MsTeamsConfig.from_env(env)
+    if config.authenticated:
+        raise ConfigError("--teams-emulator is for trying Teams without MICROSOFT_APP_ID, and it is set — "
+                          "drop the flag (or unset MICROSOFT_APP_ID)")
     config.check()
     return config
 
@@ -93,3 +111,5 @@ def build(core: Core, config: MsTeamsConfig) -> Platform:
 
 
 CONNECTOR = Connector(PLATFORM, configure, build)
+EMULATOR = Connector(PLATFORM, configure_emulator, build)
+"""Teams switched on unauthenticated: only the composition root picks it, for `serve --teams-emulator`."""

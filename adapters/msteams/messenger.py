@@ -31,7 +31,7 @@ from adapters.msteams.limits import (
     RETRY_STATUSES,
 )
 from adapters.msteams.pacing import Pacer, Sleep
-from adapters.msteams.references import conversation_of, restore
+from adapters.msteams.references import conversation_of, is_verified, restore
 from adapters.msteams.translate import PERSONAL, PLATFORM, base_conversation_id, is_bot_account
 from bot.incoming import MessageRef
 from bot.messages import Message
@@ -128,23 +128,31 @@ class MsTeamsMessenger:
         known = await self.conversations.get(base)
         anchor = known or await self.conversations.any_in(tenant)
         if known:
-            return known
+            return self._trusted(known)
         if anchor is None:
             raise DeliveryError(f"Huzzah has not been added to any team in Teams tenant {tenant or '(any)'} yet")
-        reference = restore(anchor, base)
+        reference = restore(self._trusted(anchor), base)
         reference.conversation.conversation_type = "channel"
         reference.user = None
-        return conversation_of(reference, anchor.workspace)
+        return conversation_of(reference, anchor.workspace, verified=is_verified(anchor))
+
+    def _trusted(self, conv: Conversation) -> Conversation:
+        """`conv`, unless its service URL came without a valid token and this server sends tokens: then a
+        permanent DeliveryError, since the address was whatever an unauthenticated caller said."""
+        if self.config.authenticated and not is_verified(conv):
+            raise DeliveryError(f"the address of Teams conversation {conv.id} was saved in --teams-emulator mode, "
+                                "unauthenticated: Huzzah will not send a token there", permanent=True)
+        return conv
 
     async def _personal(self, person: Person) -> Conversation:
         """The bot's 1:1 chat with a person, created (and remembered) when there is none yet."""
         known = await self.conversations.personal(person.workspace, person.user_id)
         anchor = known or await self.conversations.any_in(person.workspace)
         if known:
-            return known
+            return self._trusted(known)
         if anchor is None:
             raise DeliveryError(f"Huzzah has not been added to any team in Teams tenant {person.workspace} yet")
-        base = restore(anchor)
+        base = restore(self._trusted(anchor))
         params = ConversationParameters(
             is_group=False, bot=base.bot, members=[ChannelAccount(id=person.user_id, name=person.name)],
             tenant_id=person.workspace, channel_data={"tenant": {"id": person.workspace}},
@@ -165,7 +173,7 @@ class MsTeamsMessenger:
         reference.user = ChannelAccount(id=person.user_id, name=person.name)
         reference.conversation.conversation_type = PERSONAL
         reference.conversation.tenant_id = person.workspace
-        conv = conversation_of(reference, person.workspace)
+        conv = conversation_of(reference, person.workspace, verified=is_verified(anchor))
         await self.conversations.save(conv)
         return conv
 

@@ -3,6 +3,9 @@
 Saved from `installationUpdate`, `conversationUpdate` and every message, stripped of the activity that
 carried them (and, outside personal chats, of whoever happened to speak), so a stored reference says where
 the bot may talk and nothing about what anyone did.
+
+A reference saved while requests were not authenticated (`--teams-emulator`) is marked `UNVERIFIED`: its
+service URL came from whoever posted the activity, so an authenticated server never sends a token there.
 """
 
 from __future__ import annotations
@@ -14,15 +17,25 @@ from adapters.msteams.translate import PERSONAL, PLATFORM, base_conversation_id,
 from bot.ports import Conversation, Conversations
 
 SAVED_FROM = frozenset({"message", "conversationUpdate", "installationUpdate"})
+UNVERIFIED = "huzzahUnverified"
+"""Key in a stored reference: its service URL did not come with a valid token."""
 
 
-def conversation_of(reference: ConversationReference, tenant: str) -> Conversation:
+def conversation_of(reference: ConversationReference, tenant: str, *, verified: bool) -> Conversation:
+    """`verified`: the service URL came with a valid Bot Framework token (or from a reference that did)."""
     kind = reference.conversation.conversation_type or PERSONAL
     user_id = reference.user.id if kind == PERSONAL and reference.user else None
+    stored = reference.serialize()
+    if not verified:
+        stored[UNVERIFIED] = True
     return Conversation(
         platform=PLATFORM, id=reference.conversation.id, workspace=tenant, kind=kind, user_id=user_id,
-        endpoint=reference.service_url, reference=reference.serialize(),
+        endpoint=reference.service_url, reference=stored,
     )
+
+
+def is_verified(conv: Conversation) -> bool:
+    return not conv.reference.get(UNVERIFIED)
 
 
 def reference_of(activity: Activity) -> ConversationReference:
@@ -44,7 +57,8 @@ def restore(conv: Conversation, conversation_id: str | None = None) -> Conversat
     return reference
 
 
-async def remember(conversations: Conversations, activity: Activity) -> None:
+async def remember(conversations: Conversations, activity: Activity, *, verified: bool) -> None:
+    """`verified`: the activity came with a valid token (the server authenticates requests)."""
     if activity.type not in SAVED_FROM or activity.conversation is None or not activity.service_url:
         return
-    await conversations.save(conversation_of(reference_of(activity), tenant_of(activity)))
+    await conversations.save(conversation_of(reference_of(activity), tenant_of(activity), verified=verified))

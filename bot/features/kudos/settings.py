@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from bot.config import Strict, check_channels
+from bot.config import Strict, check_channels, parse_where
+
+_EMOJI_NAME = re.compile(r"^[\w+'.-]+$")
 
 
 class KudosSettings(Strict):
@@ -15,3 +18,25 @@ class KudosSettings(Strict):
     reaction: Annotated[str, Field(min_length=1)] = "tada"
 
     _channels = field_validator("channels")(check_channels)
+
+    @field_validator("channels")
+    @classmethod
+    def _one_per_platform(cls, value: list[str]) -> list[str]:
+        """A kudos is posted in one channel per platform: a second one would be silently ignored."""
+        seen: dict[str, str] = {}
+        for raw in value:
+            platform = parse_where(raw).platform
+            if platform in seen:
+                raise ValueError(f"{seen[platform]} and {raw} are both for {platform}: kudos are posted in one "
+                                 "channel per platform — keep one")
+            seen[platform] = raw
+        return value
+
+    @field_validator("reaction")
+    @classmethod
+    def _emoji_name(cls, value: str) -> str:
+        """Slack names a reaction `tada`, never `:tada:` as people type it; the colons would never match."""
+        name = value.strip().strip(":").casefold()
+        if not _EMOJI_NAME.match(name):
+            raise ValueError("write the emoji's Slack name, e.g. tada for 🎉 (with or without the colons)")
+        return name
