@@ -6,13 +6,13 @@
 # ---- build: the project and every dependency as wheels (nothing of this stage ships) ----
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY bot ./bot
 COPY adapters ./adapters
 COPY storage ./storage
 COPY migrations ./migrations
 COPY huzzah ./huzzah
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+RUN pip wheel --no-cache-dir --wheel-dir /wheels -c constraints.txt .
 
 # ---- runtime: the wheels installed offline, run as an unprivileged numeric user ----
 FROM python:3.11-slim

@@ -23,7 +23,7 @@ PROMPT = "alice> "
 def chat(tmp_path: Path) -> Iterator[pexpect.spawn]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "LOG_"))}
     env.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/chat.db", TERM="xterm", INPUTRC="/dev/null",
-               HUZZAH_CONFIG=str(ROOT / "app.yaml"))
+               HUZZAH_CONFIG=str(ROOT / "huzzah" / "templates" / "app.yaml"))
     child = pexpect.spawn(sys.executable, ["-m", "huzzah.cli", "chat", "--as", "alice"], cwd=str(ROOT), env=env,
                           encoding="utf-8", timeout=PATIENCE, dimensions=(50, 200))
     child.expect_exact(PROMPT)
