@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,13 +13,19 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 import migrations
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
+MIGRATION_LOCK = 0x6875_7A7A_6168
+"""The PostgreSQL advisory lock every instance takes around migrating ("huzzah" in ASCII), so instances starting
+together on an empty database migrate one after the other instead of colliding on CREATE TABLE."""
+LOCK_POLL_SECONDS = 0.05
+
+log = logging.getLogger(__name__)
 
 
 class _NoData(logging.Filter):
@@ -49,9 +56,9 @@ def normalize_url(url: str) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL waits for other processes too
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA secure_delete=ON")  # erased answers and forgotten people are zeroed on disk
     cursor.close()
 
@@ -100,8 +107,9 @@ class Database:
                 await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def migrate(self) -> None:
-        """Bring the schema to the newest revision; safe to run on every start."""
-        async with self.engine.begin() as conn:
+        """Bring the schema to the newest revision; safe to run on every start, by any number of instances at
+        once (PostgreSQL: an advisory lock inside the migration's transaction; SQLite: a file lock)."""
+        async with sqlite_migration_lock(self.url), self.engine.begin() as conn:
             await conn.run_sync(_upgrade)
 
     async def close(self) -> None:
@@ -117,6 +125,53 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def _upgrade(connection: Connection) -> None:
     command.upgrade(alembic_config(connection), "head")
+
+
+def lock_for_migrations(connection: Connection) -> None:
+    """Wait for any other instance's migration to commit (PostgreSQL), inside the migration's transaction: the
+    lock is released at its commit, after which the next instance finds the schema up to date."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+
+
+def migration_lock_file(url: str) -> Path | None:
+    """`<database file>.migrate.lock` beside a SQLite file; None for other databases and in-memory SQLite."""
+    parsed = make_url(normalize_url(url))
+    name = parsed.database or ""
+    if not parsed.drivername.startswith("sqlite") or name in ("", ":memory:") or name.startswith("file:"):
+        return None
+    return Path(f"{name}.migrate.lock")
+
+
+@asynccontextmanager
+async def sqlite_migration_lock(url: str) -> AsyncIterator[None]:
+    """Hold an exclusive file lock beside a SQLite database while the block runs (other databases: nothing).
+
+    SQLite's own locks do not serialize migrations: a second process that read the empty schema before the
+    first committed fails instead of waiting. The lock is polled, so waiting never blocks the event loop; the
+    file stays (removing it would let two processes lock two different files).
+    """
+    path = migration_lock_file(url)
+    if path is None:
+        yield
+        return
+    import fcntl
+
+    with open(path, "a") as handle:
+        waited = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waited:
+                    log.info("waiting for another instance to finish migrating the database")
+                    waited = True
+                await asyncio.sleep(LOCK_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def insert_for(conn: AsyncConnection) -> Any:
