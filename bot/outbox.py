@@ -5,6 +5,11 @@ is never stored without its announcement, nor announced without being stored. Wo
 processes claim due rows one at a time, hand them to the platform's Messenger, and retry with backoff
 (honouring Retry-After) until the platform takes them. A key is delivered at most once per key; an edit
 of the same message replaces an older pending edit.
+
+Exactly once, as far as the platform allows: a worker that dies after the platform took a post but before
+marking it sent leaves the row claimed and unsure. Whoever claims it next asks the platform first whether a
+message with that key is already there (`Messenger.find`: Slack tags every post with its key) and, if so,
+marks it sent instead of posting it again. Where a platform cannot tell (Teams), it is sent again.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -25,6 +30,7 @@ from bot.incoming import MessageRef
 from bot.limits import OUTBOX_CLAIM_SECONDS, OUTBOX_MAX_ATTEMPTS, OUTBOX_POLL_SECONDS
 from bot.messages import Message, footnote, message
 from bot.outgoing import Delivery, Direct, Post, Refresh, Update, platform_of
+from bot.people import Channel, Person
 from bot.ports import DeliveryError, Messenger
 from storage import delivery as store
 from storage.db import Database
@@ -55,6 +61,24 @@ async def send_later(conn: AsyncConnection, delivery: Delivery, at: datetime, *,
 
 class _NotYet(Exception):
     """A delivery that waits on another (an edit before its message was posted)."""
+
+
+@dataclass
+class _Attempt:
+    """What one delivery attempt knows about whether the platform may already have the message."""
+
+    in_doubt_since: datetime | None
+    """An earlier attempt may have delivered it, at or after this time, and nothing has ruled that out yet."""
+    sending: bool = False
+    """This attempt handed the message to the platform (the outcome is unknown until the call returns)."""
+
+    def unsure(self, exc: BaseException | None = None) -> bool:
+        """Whether, after failing with `exc`, the message may be on the platform after all."""
+        if self.in_doubt_since is not None:
+            return True
+        if isinstance(exc, DeliveryError):
+            return exc.maybe_delivered
+        return self.sending
 
 
 def backoff(attempts: int) -> float:
@@ -113,11 +137,12 @@ class Outbox:
 
     async def _deliver(self, row: store.OutboxRow) -> int:
         delivery: Delivery | None = None
+        attempt = _Attempt(row.in_doubt_since)
         try:
             delivery = decode(row.payload)
-            await self._hand_over(row.key, delivery)
+            await self._hand_over(row.key, delivery, attempt)
         except _NotYet as waiting:
-            await self._retry(row, str(waiting), timedelta(seconds=2))
+            await self._retry(row, str(waiting), timedelta(seconds=2), unsure=attempt.unsure())
             return 0
         except DeliveryError as exc:
             if exc.permanent or row.attempts >= OUTBOX_MAX_ATTEMPTS:
@@ -125,11 +150,13 @@ class Outbox:
                 return 0
             delay = exc.retry_after if exc.retry_after is not None else backoff(row.attempts)
             log.warning("delivery of %s failed (%s); retrying in %.0fs", row.key, exc, delay)
-            await self._retry(row, str(exc), timedelta(seconds=delay), hold=exc.holds_all)
+            await self._retry(row, str(exc), timedelta(seconds=delay), hold=exc.holds_all,
+                              unsure=attempt.unsure(exc))
             return 0
         except Exception as exc:
             log_failure(log, f"delivering {row.key}", exc)
-            await self._retry(row, type(exc).__name__, timedelta(seconds=backoff(row.attempts)))
+            await self._retry(row, type(exc).__name__, timedelta(seconds=backoff(row.attempts)),
+                              unsure=attempt.unsure(exc))
             return 0
         async with self.db.transaction() as conn:
             await store.mark_sent(conn, row, self.clock.now(), min_gap=UPDATE_GAP)
@@ -144,30 +171,57 @@ class Outbox:
                 told = message(*notice.message.blocks, footnote(f"What went wrong: {exc}"))
                 await send_later(conn, replace(notice, message=told), self.clock.now(), key=f"{row.key}:lost")
 
-    async def _retry(self, row: store.OutboxRow, error: str, delay: timedelta, *, hold: bool = False) -> None:
+    async def _retry(self, row: store.OutboxRow, error: str, delay: timedelta, *, hold: bool = False,
+                     unsure: bool = False) -> None:
         """Try `row` again after `delay`; with `hold`, everything else queued for its platform waits as long, in
-        every instance, instead of a fan-out hammering a rate limit that covers the whole app."""
+        every instance, instead of a fan-out hammering a rate limit that covers the whole app. `unsure`: the
+        platform may have it already, so the next attempt looks first."""
         until = self.clock.now() + delay
         async with self.db.transaction() as conn:
-            await store.mark_retry(conn, row, error, until)
+            await store.mark_retry(conn, row, error, until, unsure=unsure)
             if hold:
                 await store.hold_platform_of(conn, row, until)
 
-    async def _hand_over(self, key: str, delivery: Delivery) -> None:
+    async def _hand_over(self, key: str, delivery: Delivery, attempt: _Attempt) -> None:
         match delivery:
             case Post(channel=channel, message=msg, track=track, thread=thread):
                 parent = await self._tracked(thread) if thread else None
                 if thread and parent is None:
                     raise _NotYet(f"thread parent {thread} not posted yet")
-                ref = await self._messenger(channel.platform).post(channel, msg, parent)
+                messenger = self._messenger(channel.platform)
+                ref = (await self._already_there(messenger, channel, key, attempt, parent)
+                       or await self._sending(attempt, messenger.post(channel, msg, parent, key=key)))
                 await self._remember(track, ref)
             case Direct(to=person, message=msg, track=track):
-                ref = await self._messenger(person.platform).direct(person, msg)
+                messenger = self._messenger(person.platform)
+                ref = (await self._already_there(messenger, person, key, attempt, None)
+                       or await self._sending(attempt, messenger.direct(person, msg, key=key)))
                 await self._remember(track, ref)
             case Update(track=track, message=msg):
                 await self._edit(track, msg)
             case Refresh(track=track, view=view, id=view_id):
                 await self._edit(track, await self.views[view](view_id))
+
+    async def _already_there(self, messenger: Messenger, where: Channel | Person, key: str, attempt: _Attempt,
+                             thread: MessageRef | None) -> MessageRef | None:
+        """The message, when an earlier attempt that may have delivered it did; None: send it (again)."""
+        since = attempt.in_doubt_since
+        if since is None:
+            return None
+        find = getattr(messenger, "find", None)  # a platform without it cannot tell
+        found = await find(where, key, since, thread) if find is not None else None
+        if found is not None:
+            log.info("%s was delivered before its sender stopped; marked sent, not sent again", key)
+            return found
+        log.info("%s may have been delivered before its sender stopped; %s shows no such message, so it is sent",
+                 key, messenger.platform)
+        attempt.in_doubt_since = None
+        return None
+
+    @staticmethod
+    async def _sending(attempt: _Attempt, send: Awaitable[MessageRef]) -> MessageRef:
+        attempt.sending = True
+        return await send
 
     async def _edit(self, track: str, msg: Message) -> None:
         ref = await self._tracked(track)

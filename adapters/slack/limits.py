@@ -8,3 +8,9 @@ SLACK_CACHE_SECONDS = 600
 """How long what users.info / conversations.info said is trusted before asking Slack again."""
 SLACK_MEMBERS_PAGE = 200
 """Members asked of `conversations.members` per page (Slack advises no more than 200)."""
+SLACK_FIND_PAGE = 200
+"""Messages read per page when looking for a delivery whose outcome is unknown (conversations.history)."""
+SLACK_FIND_PAGES = 5
+"""At most this many pages: a conversation busier than that since the attempt gets the message again."""
+SLACK_FIND_SKEW_SECONDS = 60
+"""Looked for from this long before the unsure attempt began, in case Slack's clock is behind ours."""
