@@ -7,7 +7,8 @@ gets a Response, and deliveries leave through the outbox.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -18,6 +19,7 @@ from bot.features import FEATURES
 from bot.grammar import ShowHelp
 from bot.grammar.errors import GrammarError
 from bot.help import grammar_error, help_message
+from bot.inbox import Accepted, Answer, Inbox
 from bot.incoming import Incoming, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Block, Divider, Message, message, say
 from bot.outbox import Outbox
@@ -29,6 +31,7 @@ from bot.registry import ClashError, Registry
 from storage.conversations import StoredConversations
 from storage.db import Database
 from storage.delivery import claim_once, forgetting
+from storage.inbox import AlreadyFinished
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +49,11 @@ class Huzzah:
         self.outbox = Outbox(db, self.ctx.clock)
         self.registry = Registry.of(features, self.ctx)
         self.outbox.views.update(self.registry.views)
-        self.tickers: list[Ticker] = list(self.registry.tickers)
         self.platforms: dict[str, Platform] = {}
+        self.inbox = Inbox(db, self.ctx.clock, self._respond, self._confidential, self._answerer,
+                           platforms=lambda: list(self.platforms))
+        # unfinished requests first: at start-up they are what people are waiting for
+        self.tickers: list[Ticker] = [self.inbox.recover, *self.registry.tickers]
         self._conversations: dict[str, Conversations] = {}
 
     @property
@@ -72,11 +78,16 @@ class Huzzah:
         `prefix` is how this platform starts a command (`/huzzah ` on Slack), used in help examples.
         """
         try:
-            return await self._route(incoming, prefix)
-        except Exception as exc:
-            return apology(log, f"handling {type(incoming).__name__}", exc)
-        finally:
-            self.outbox.kick()
+            return await self._respond(incoming, prefix)
+        except AlreadyFinished:  # only inside the inbox's ride-along, which `handle` never runs in
+            return Response()
+
+    async def accept(self, incoming: Incoming, answer: Mapping[str, Any], *, prefix: str = "",
+                     delivery_id: str = "") -> Accepted | None:
+        return await self.inbox.accept(incoming, answer, prefix=prefix, delivery_id=delivery_id)
+
+    async def work(self, accepted: Accepted) -> None:
+        await self.inbox.work(accepted)
 
     async def home(self, person: Person, *, prefix: str = "") -> Message:
         try:
@@ -115,6 +126,33 @@ class Huzzah:
         self.outbox.kick()
 
     # ---- routing -------------------------------------------------------------------------------------
+
+    async def _respond(self, incoming: Incoming, prefix: str) -> Response:
+        """`handle`, except that another worker having finished the same inbox row is let through."""
+        try:
+            return await self._route(incoming, prefix)
+        except AlreadyFinished:
+            raise
+        except Exception as exc:
+            return apology(log, f"handling {type(incoming).__name__}", exc)
+        finally:
+            self.outbox.kick()
+
+    def _confidential(self, incoming: Incoming) -> bool:
+        """Whether a feature declared this incoming's arrival itself a confidence (`Handlers.confidential`)."""
+        secret = self.registry.confidential
+        if not secret:
+            return False
+        match incoming:
+            case Said():
+                return type(self.registry.grammar.parse(incoming.parts)) in secret
+            case Pressed(action=key) | Submitted(form=key):
+                return key in secret
+        return False
+
+    def _answerer(self, platform: str) -> Answer | None:
+        plugged = self.platforms.get(platform)
+        return plugged.answer if plugged is not None else None
 
     async def _route(self, incoming: Incoming, prefix: str) -> Response:
         table = self.registry

@@ -64,6 +64,7 @@ class Registry:
     views: Mapping[str, View]
     home: tuple[HomeSection, ...]
     tickers: tuple[Ticker, ...]
+    confidential: frozenset[type | str] = frozenset()
 
     @classmethod
     def of(cls, features: Iterable[Feature], ctx: Context) -> Registry:
@@ -85,6 +86,7 @@ class Registry:
             shortcuts=tables["shortcuts"], reactions=tables["reactions"], views=tables["views"],
             home=tuple(section for _, h in built for section in h.home),
             tickers=tuple(ticker for _, h in built for ticker in h.tickers),
+            confidential=frozenset(key for _, h in built for key in h.confidential),
         )
 
 

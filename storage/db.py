@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,8 @@ MIGRATION_LOCK = 0x6875_7A7A_6168
 """The PostgreSQL advisory lock every instance takes around migrating ("huzzah" in ASCII), so instances starting
 together on an empty database migrate one after the other instead of colliding on CREATE TABLE."""
 LOCK_POLL_SECONDS = 0.05
+_WRITES = "huzzah.writes"
+"""Per DBAPI connection: how many INSERT/UPDATE/DELETE statements it has run (see `Database.ride_along`)."""
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _count_writes(conn: Connection, clause: Any, *_: Any) -> None:
+    if getattr(clause, "is_dml", False):
+        conn.info[_WRITES] = conn.info.get(_WRITES, 0) + 1
+
+
 def make_engine(url: str) -> AsyncEngine:
     """`hide_parameters`: statement logging and database errors must never quote what people wrote (vents)."""
     url = normalize_url(url)
@@ -72,8 +81,26 @@ def make_engine(url: str) -> AsyncEngine:
             url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, hide_parameters=True
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+    else:
+        engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+    event.listen(engine.sync_engine, "before_execute", _count_writes)
+    return engine
+
+
+Step = Callable[[AsyncConnection], Awaitable[None]]
+
+
+@dataclass
+class Ride:
+    """A step that commits with the first transaction that writes while it rides (`Database.ride_along`)."""
+
+    db: Database
+    step: Step
+    done: bool = False
+    """The step ran in a transaction that committed."""
+
+
+_RIDE: ContextVar[Ride | None] = ContextVar("huzzah_ride", default=None)
 
 
 class Database:
@@ -87,8 +114,34 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        ride = _RIDE.get()
+        if ride is not None and (ride.done or ride.db is not self):
+            ride = None
+        riding = False
         async with self.engine.begin() as conn:
+            writes = conn.info.get(_WRITES, 0)
             yield conn
+            if ride is not None and conn.info.get(_WRITES, 0) > writes:
+                riding = True
+                await ride.step(conn)  # may raise: then nothing of this transaction commits
+        if riding and ride is not None:
+            ride.done = True
+
+    @contextmanager
+    def ride_along(self, step: Step) -> Iterator[Ride]:
+        """Run `step` inside the first transaction that writes anything while the block runs (in this task and
+        the tasks it starts), so the two commit together or not at all.
+
+        This is how finishing an inbox row is tied to the effect of the work it describes (`bot.inbox`) without
+        every feature passing a connection around: the kudos and "this request is done" are one commit. A
+        step that raises rolls that transaction back. `done` says whether the step committed.
+        """
+        ride = Ride(self, step)
+        token = _RIDE.set(ride)
+        try:
+            yield ride
+        finally:
+            _RIDE.reset(token)
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
