@@ -101,8 +101,9 @@ class Outbox:
         """Deliver soon: a feature just queued something."""
         self._wake.set()
 
-    async def deliver_due(self, limit: int = 100) -> int:
-        """Deliver what is due now; returns how many went out."""
+    async def deliver_due(self, limit: int = 100, stop: asyncio.Event | None = None) -> int:
+        """Deliver what is due now; returns how many went out. Once `stop` is set nothing more is claimed, and
+        what was claimed is finished."""
         if not self.messengers:
             return 0
         now = self.clock.now()
@@ -110,6 +111,8 @@ class Outbox:
             candidates = await store.due(conn, list(self.messengers), now, limit)
         sent = 0
         for candidate in candidates:
+            if stop is not None and stop.is_set():
+                break
             async with self.db.transaction() as conn:
                 row = await store.claim(conn, candidate.id, now, now + timedelta(seconds=OUTBOX_CLAIM_SECONDS))
             if row is not None:
@@ -123,10 +126,11 @@ class Outbox:
                 return
 
     async def run(self, stop: asyncio.Event) -> None:
-        """The background worker inside `huzzah serve`."""
+        """The background worker inside `huzzah serve`; when `stop` is set it finishes the delivery in hand (so
+        none is left claimed and unsure) and returns."""
         while not stop.is_set():
             try:
-                await self.deliver_due()
+                await self.deliver_due(stop=stop)
             except Exception as exc:
                 log_failure(log, "the outbox worker (retrying shortly)", exc)
             self._wake.clear()

@@ -90,7 +90,8 @@ class Platform:
     start: Callable[[], Awaitable[None]] | None = None
     """Connect what is not a route (Slack's Socket Mode); called once the web server listens."""
     stop: Callable[[], Awaitable[None]] | None = None
-    """Close connections and finish the work behind answers already given; called on shutdown."""
+    """Stop receiving (Socket Mode) and finish the work behind answers already given; called on shutdown,
+    after the web server stopped accepting and its requests in flight finished."""
     answer: Answer | None = None
     """Give a Response to whoever acted, from the address the platform passed to `Core.accept` — also after a
     restart, from another instance (so the address must stay valid: Slack's response_url does for 30 minutes)."""
