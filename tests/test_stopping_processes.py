@@ -87,7 +87,7 @@ async def test_twenty_kudos_acked_just_before_sigterm_are_all_stored_and_posted_
     api = fake_slack_api
     add_givers(api)
     async with running(environment(api, url), tmp_path) as procs, aiohttp.ClientSession() as http:
-        server = await procs.serve()
+        server = await procs.serve("--shutdown-timeout", "30")  # ample on a busy machine; the default is 10
         port = await server.port()
         acks = await asyncio.gather(*(send_command(http, port, api, f"<@UBOB> thanks for covering shift {i}",
                                                    user=user, name=name)
