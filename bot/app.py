@@ -6,9 +6,11 @@ gets a Response, and deliveries leave through the outbox.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -20,6 +22,7 @@ from bot.features import FEATURES
 from bot.grammar import ShowHelp
 from bot.grammar.errors import GrammarError
 from bot.help import grammar_error, help_message
+from bot.inbox import Accepted, Answer, Inbox
 from bot.incoming import Incoming, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Block, Divider, Message, message, say
 from bot.metrics import Metrics, NoMetrics
@@ -33,6 +36,7 @@ from bot.tracing import FEATURE, within
 from storage.conversations import StoredConversations
 from storage.db import Database
 from storage.delivery import claim_once, forgetting
+from storage.inbox import AlreadyFinished
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +73,12 @@ class Huzzah:
         self.outbox = Outbox(db, self.ctx.clock, self.ctx.metrics)
         self.registry = Registry.of(features, self.ctx)
         self.outbox.views.update(self.registry.views)
-        self.tickers: list[Ticker] = list(self.registry.tickers)
         self._ticker_owners: dict[Ticker, str] = dict(self.registry.ticker_owners)
         self.platforms: dict[str, Platform] = {}
+        self.inbox = Inbox(db, self.ctx.clock, self._respond, self._confidential, self._answerer,
+                           platforms=lambda: list(self.platforms))
+        # unfinished requests first: at start-up they are what people are waiting for
+        self.tickers: list[Ticker] = [self.inbox.recover, *self.registry.tickers]
         self._conversations: dict[str, Conversations] = {}
 
     @property
@@ -103,26 +110,19 @@ class Huzzah:
         nothing another bot or app does is acted on — a bot's mention never becomes a kudos.
         `prefix` is how this platform starts a command (`/huzzah ` on Slack), used in help examples.
         """
-        kind = type(incoming).__name__
         try:
-            incoming = admitted(incoming)
-        except Unfit as refused:
-            log.warning("refused a %s: %s", kind, refused)
-            return reply(UNFIT)
-        if incoming.sender.is_bot:
-            log.info("ignored a %s from a bot", kind)
+            return await self._respond(incoming, prefix)
+        except AlreadyFinished:  # only inside the inbox's ride-along, which `handle` never runs in
             return Response()
-        feature, began = self.feature_of(incoming), time.perf_counter()
-        with within(FEATURE, feature):
-            try:
-                return await self._route(incoming, prefix)
-            except Exception as exc:
-                return apology(log, f"handling {kind}", exc)
-            finally:
-                self.outbox.kick()
-                took = (time.perf_counter() - began) * 1000
-                log.info("%s handled by %s in %.0f ms", kind, feature or "the core", took,
-                         extra={"latency_ms": round(took, 1)})
+
+    async def accept(self, incoming: Incoming, answer: Mapping[str, Any], *, prefix: str = "",
+                     delivery_id: str = "") -> Accepted | None:
+        with contextlib.suppress(Unfit):  # kept as it came: refused, with a reason, when it is worked off
+            incoming = admitted(incoming)
+        return await self.inbox.accept(incoming, answer, prefix=prefix, delivery_id=delivery_id)
+
+    async def work(self, accepted: Accepted) -> None:
+        await self.inbox.work(accepted)
 
     def feature_of(self, incoming: Incoming) -> str:
         """Which feature answers this (for logs): only code names — never anything the person typed or chose."""
@@ -186,6 +186,47 @@ class Huzzah:
         self.outbox.kick()
 
     # ---- routing -------------------------------------------------------------------------------------
+
+    async def _respond(self, incoming: Incoming, prefix: str) -> Response:
+        """`handle`, except that another worker having finished the same inbox row is let through."""
+        kind = type(incoming).__name__
+        try:
+            incoming = admitted(incoming)
+        except Unfit as refused:
+            log.warning("refused a %s: %s", kind, refused)
+            return reply(UNFIT)
+        if incoming.sender.is_bot:
+            log.info("ignored a %s from a bot", kind)
+            return Response()
+        feature, began = self.feature_of(incoming), time.perf_counter()
+        with within(FEATURE, feature):
+            try:
+                return await self._route(incoming, prefix)
+            except AlreadyFinished:
+                raise
+            except Exception as exc:
+                return apology(log, f"handling {kind}", exc)
+            finally:
+                self.outbox.kick()
+                took = (time.perf_counter() - began) * 1000
+                log.info("%s handled by %s in %.0f ms", kind, feature or "the core", took,
+                         extra={"latency_ms": round(took, 1)})
+
+    def _confidential(self, incoming: Incoming) -> bool:
+        """Whether a feature declared this incoming's arrival itself a confidence (`Handlers.confidential`)."""
+        secret = self.registry.confidential
+        if not secret:
+            return False
+        match incoming:
+            case Said():
+                return type(self.registry.grammar.parse(incoming.parts)) in secret
+            case Pressed(action=key) | Submitted(form=key):
+                return key in secret
+        return False
+
+    def _answerer(self, platform: str) -> Answer | None:
+        plugged = self.platforms.get(platform)
+        return plugged.answer if plugged is not None else None
 
     async def _route(self, incoming: Incoming, prefix: str) -> Response:
         table = self.registry

@@ -52,6 +52,10 @@ class Handlers:
     views: Mapping[str, View] = field(default_factory=dict)
     home: tuple[HomeSection, ...] = ()
     tickers: tuple[Ticker, ...] = ()
+    confidential: frozenset[type | str] = frozenset()
+    """Commands (their types), actions and forms whose mere arrival is a confidence — a mood, an anonymous
+    vote, a vent. They are handled the moment they arrive, before the platform is answered, and never written
+    down to be worked off later (the inbox), so no row, not even a deleted one, ties a person to them."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,13 @@ MIN_GROUP_FLOOR = 3
 OUTBOX_MAX_ATTEMPTS = 12
 OUTBOX_CLAIM_SECONDS = 60
 OUTBOX_POLL_SECONDS = 5.0
+INBOX_CLAIM_SECONDS = 30
+"""How long the instance that acknowledged a request holds its inbox row; after that, if the row is still there
+(the instance died), any instance finishes it. Its effect commits once however many try (`bot.inbox`)."""
+INBOX_MAX_ATTEMPTS = 5
+"""A request whose work kept dying with its process is dropped (and logged) after this many tries."""
+SHUTDOWN_SECONDS = 10.0
+"""How long a stopping process may take to finish what it started (`--shutdown-timeout`)."""
 TICK_SECONDS = 30
 """How often the scheduler asks every feature what is due (check-in rounds, poll deadlines, digests)."""
 DEDUPE_HOURS = 24

@@ -5,6 +5,11 @@ is never stored without its announcement, nor announced without being stored. Wo
 processes claim due rows one at a time, hand them to the platform's Messenger, and retry with backoff
 (honouring Retry-After) until the platform takes them. A key is delivered at most once per key; an edit
 of the same message replaces an older pending edit.
+
+Exactly once, as far as the platform allows: a worker that dies after the platform took a post but before
+marking it sent leaves the row claimed and unsure. Whoever claims it next asks the platform first whether a
+message with that key is already there (`Messenger.find`: Slack tags every post with its key) and, if so,
+marks it sent instead of posting it again. Where a platform cannot tell (Teams), it is sent again.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -26,6 +31,7 @@ from bot.limits import OUTBOX_CLAIM_SECONDS, OUTBOX_MAX_ATTEMPTS, OUTBOX_POLL_SE
 from bot.messages import Message, footnote, message
 from bot.metrics import OUTBOX_DELIVERIES, Metrics, NoMetrics
 from bot.outgoing import Delivery, Direct, Post, Refresh, Update, platform_of
+from bot.people import Channel, Person
 from bot.ports import DeliveryError, Messenger
 from bot.tracing import PLATFORM, within
 from storage import delivery as store
@@ -59,6 +65,24 @@ class _NotYet(Exception):
     """A delivery that waits on another (an edit before its message was posted)."""
 
 
+@dataclass
+class _Attempt:
+    """What one delivery attempt knows about whether the platform may already have the message."""
+
+    in_doubt_since: datetime | None
+    """An earlier attempt may have delivered it, at or after this time, and nothing has ruled that out yet."""
+    sending: bool = False
+    """This attempt handed the message to the platform (the outcome is unknown until the call returns)."""
+
+    def unsure(self, exc: BaseException | None = None) -> bool:
+        """Whether, after failing with `exc`, the message may be on the platform after all."""
+        if self.in_doubt_since is not None:
+            return True
+        if isinstance(exc, DeliveryError):
+            return exc.maybe_delivered
+        return self.sending
+
+
 def backoff(attempts: int) -> float:
     """Exponential backoff with full jitter, capped at an hour."""
     return random.uniform(0.5, 1.0) * min(3600.0, 2.0 ** min(attempts, 12))
@@ -80,8 +104,9 @@ class Outbox:
         """Deliver soon: a feature just queued something."""
         self._wake.set()
 
-    async def deliver_due(self, limit: int = 100) -> int:
-        """Deliver what is due now; returns how many went out."""
+    async def deliver_due(self, limit: int = 100, stop: asyncio.Event | None = None) -> int:
+        """Deliver what is due now; returns how many went out. Once `stop` is set nothing more is claimed, and
+        what was claimed is finished."""
         if not self.messengers:
             return 0
         now = self.clock.now()
@@ -89,6 +114,8 @@ class Outbox:
             candidates = await store.due(conn, list(self.messengers), now, limit)
         sent = 0
         for candidate in candidates:
+            if stop is not None and stop.is_set():
+                break
             async with self.db.transaction() as conn:
                 row = await store.claim(conn, candidate.id, now, now + timedelta(seconds=OUTBOX_CLAIM_SECONDS))
             if row is not None:
@@ -102,11 +129,12 @@ class Outbox:
                 return
 
     async def run(self, stop: asyncio.Event) -> None:
-        """The background worker inside `huzzah serve`."""
+        """The background worker inside `huzzah serve`; when `stop` is set it finishes the delivery in hand (so
+        none is left claimed and unsure) and returns."""
         while not stop.is_set():
             self._wake.clear()  # before delivering: a kick while it delivers (a notice it queued) starts another pass
             try:
-                await self.deliver_due()
+                await self.deliver_due(stop=stop)
             except Exception as exc:
                 log_failure(log, "the outbox worker (retrying shortly)", exc)
             waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
@@ -124,11 +152,12 @@ class Outbox:
     async def _attempt(self, row: store.OutboxRow) -> str:
         """One try at one delivery: sent, retry, failed — or waiting (on another delivery; not a try)."""
         delivery: Delivery | None = None
+        attempt = _Attempt(row.in_doubt_since)
         try:
             delivery = decode(row.payload)
-            await self._hand_over(row.key, delivery)
+            await self._hand_over(row.key, delivery, attempt)
         except _NotYet as waiting:
-            await self._retry(row, str(waiting), timedelta(seconds=2))
+            await self._retry(row, str(waiting), timedelta(seconds=2), unsure=attempt.unsure())
             return "waiting"
         except DeliveryError as exc:
             if exc.permanent or row.attempts >= OUTBOX_MAX_ATTEMPTS:
@@ -136,11 +165,13 @@ class Outbox:
                 return "failed"
             delay = exc.retry_after if exc.retry_after is not None else backoff(row.attempts)
             log.warning("delivery of %s failed (%s); retrying in %.0fs", row.key, exc, delay)
-            await self._retry(row, str(exc), timedelta(seconds=delay), hold=exc.holds_all)
+            await self._retry(row, str(exc), timedelta(seconds=delay), hold=exc.holds_all,
+                              unsure=attempt.unsure(exc))
             return "retry"
         except Exception as exc:
             log_failure(log, f"delivering {row.key}", exc)
-            await self._retry(row, type(exc).__name__, timedelta(seconds=backoff(row.attempts)))
+            await self._retry(row, type(exc).__name__, timedelta(seconds=backoff(row.attempts)),
+                              unsure=attempt.unsure(exc))
             return "retry"
         async with self.db.transaction() as conn:
             await store.mark_sent(conn, row, self.clock.now(), min_gap=UPDATE_GAP)
@@ -156,30 +187,57 @@ class Outbox:
                 await send_later(conn, replace(notice, message=told), self.clock.now(), key=f"{row.key}:lost")
                 self.kick()
 
-    async def _retry(self, row: store.OutboxRow, error: str, delay: timedelta, *, hold: bool = False) -> None:
+    async def _retry(self, row: store.OutboxRow, error: str, delay: timedelta, *, hold: bool = False,
+                     unsure: bool = False) -> None:
         """Try `row` again after `delay`; with `hold`, everything else queued for its platform waits as long, in
-        every instance, instead of a fan-out hammering a rate limit that covers the whole app."""
+        every instance, instead of a fan-out hammering a rate limit that covers the whole app. `unsure`: the
+        platform may have it already, so the next attempt looks first."""
         until = self.clock.now() + delay
         async with self.db.transaction() as conn:
-            await store.mark_retry(conn, row, error, until)
+            await store.mark_retry(conn, row, error, until, unsure=unsure)
             if hold:
                 await store.hold_platform_of(conn, row, until)
 
-    async def _hand_over(self, key: str, delivery: Delivery) -> None:
+    async def _hand_over(self, key: str, delivery: Delivery, attempt: _Attempt) -> None:
         match delivery:
             case Post(channel=channel, message=msg, track=track, thread=thread):
                 parent = await self._tracked(thread) if thread else None
                 if thread and parent is None:
                     raise _NotYet(f"thread parent {thread} not posted yet")
-                ref = await self._messenger(channel.platform).post(channel, msg, parent)
+                messenger = self._messenger(channel.platform)
+                ref = (await self._already_there(messenger, channel, key, attempt, parent)
+                       or await self._sending(attempt, messenger.post(channel, msg, parent, key=key)))
                 await self._remember(track, ref)
             case Direct(to=person, message=msg, track=track):
-                ref = await self._messenger(person.platform).direct(person, msg)
+                messenger = self._messenger(person.platform)
+                ref = (await self._already_there(messenger, person, key, attempt, None)
+                       or await self._sending(attempt, messenger.direct(person, msg, key=key)))
                 await self._remember(track, ref)
             case Update(track=track, message=msg):
                 await self._edit(track, msg)
             case Refresh(track=track, view=view, id=view_id):
                 await self._edit(track, await self.views[view](view_id))
+
+    async def _already_there(self, messenger: Messenger, where: Channel | Person, key: str, attempt: _Attempt,
+                             thread: MessageRef | None) -> MessageRef | None:
+        """The message, when an earlier attempt that may have delivered it did; None: send it (again)."""
+        since = attempt.in_doubt_since
+        if since is None:
+            return None
+        find = getattr(messenger, "find", None)  # a platform without it cannot tell
+        found = await find(where, key, since, thread) if find is not None else None
+        if found is not None:
+            log.info("%s was delivered before its sender stopped; marked sent, not sent again", key)
+            return found
+        log.info("%s may have been delivered before its sender stopped; %s shows no such message, so it is sent",
+                 key, messenger.platform)
+        attempt.in_doubt_since = None
+        return None
+
+    @staticmethod
+    async def _sending(attempt: _Attempt, send: Awaitable[MessageRef]) -> MessageRef:
+        attempt.sending = True
+        return await send
 
     async def _edit(self, track: str, msg: Message) -> None:
         ref = await self._tracked(track)

@@ -14,6 +14,7 @@ from typing import Any, Literal, Protocol
 
 from bot.config import Settings
 from bot.feature import Ticker
+from bot.inbox import Accepted, Answer
 from bot.incoming import Incoming
 from bot.messages import Message
 from bot.metrics import Metrics
@@ -39,7 +40,20 @@ class Core(Protocol):
         """Where a platform counts its API calls, retries and rate limits (`bot.metrics`)."""
 
     async def handle(self, incoming: Incoming, *, prefix: str = "") -> Response:
-        """The private answer to whoever acted; never raises. `prefix`: how commands are typed here."""
+        """The private answer to whoever acted; never raises. `prefix`: how commands are typed here.
+
+        For work done within the platform's request (a modal whose answer travels in the acknowledgement, Teams'
+        turn); a platform that acknowledges first and works after uses `accept` and `work` instead."""
+
+    async def accept(self, incoming: Incoming, answer: Mapping[str, Any], *, prefix: str = "",
+                     delivery_id: str = "") -> Accepted | None:
+        """Take `incoming` durably, before the platform acknowledges the request: when this returns, a crash or
+        a restart can no longer lose it (`bot.inbox`). `answer` is the platform's JSON-able address for answering
+        whoever acted, later or from another instance (`Platform.answer`). `delivery_id` is claimed in the same
+        transaction; None when it was claimed before (a platform's retry: acknowledge it and do nothing)."""
+
+    async def work(self, accepted: Accepted) -> None:
+        """Do what `accept` took and answer through `Platform.answer`; call it after acknowledging. Never raises."""
 
     async def home(self, person: Person, *, prefix: str = "") -> Message:
         """A person's own page (Slack's App Home); never raises."""
@@ -81,7 +95,11 @@ class Platform:
     start: Callable[[], Awaitable[None]] | None = None
     """Connect what is not a route (Slack's Socket Mode); called once the web server listens."""
     stop: Callable[[], Awaitable[None]] | None = None
-    """Close connections and finish the work behind answers already given; called on shutdown."""
+    """Stop receiving (Socket Mode) and finish the work behind answers already given; called on shutdown,
+    after the web server stopped accepting and its requests in flight finished."""
+    answer: Answer | None = None
+    """Give a Response to whoever acted, from the address the platform passed to `Core.accept` — also after a
+    restart, from another instance (so the address must stay valid: Slack's response_url does for 30 minutes)."""
 
 
 @dataclass(frozen=True)

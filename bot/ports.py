@@ -4,6 +4,7 @@ store of conversations for a platform that must remember where it may speak."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from bot.incoming import MessageRef
@@ -16,26 +17,40 @@ class DeliveryError(Exception):
 
     `holds_all`: the platform's Retry-After covers every message of the app (Slack's per-workspace method
     limits), not just this one's conversation (Teams), so everything else queued for it waits as long.
+    `maybe_delivered`: the platform may have taken it anyway (a timeout, a dropped connection after sending),
+    so the next attempt looks for it first (`Messenger.find`).
     """
 
     def __init__(self, reason: str, *, permanent: bool = False, retry_after: float | None = None,
-                 holds_all: bool = False) -> None:
+                 holds_all: bool = False, maybe_delivered: bool = False) -> None:
         super().__init__(reason)
         self.permanent = permanent
         self.retry_after = retry_after
         self.holds_all = holds_all and retry_after is not None
+        self.maybe_delivered = maybe_delivered
 
 
 class Messenger(Protocol):
-    """Renders neutral messages and hands them to one platform. Raises DeliveryError when it cannot."""
+    """Renders neutral messages and hands them to one platform. Raises DeliveryError when it cannot.
+
+    `key` is the outbox's delivery key: a platform that can attach it to the message (Slack's message
+    metadata) does, so that `find` can recognise the message later.
+    """
 
     platform: str
 
-    async def post(self, channel: Channel, message: Message, thread: MessageRef | None) -> MessageRef: ...
+    async def post(self, channel: Channel, message: Message, thread: MessageRef | None, *,
+                   key: str = "") -> MessageRef: ...
 
-    async def direct(self, person: Person, message: Message) -> MessageRef: ...
+    async def direct(self, person: Person, message: Message, *, key: str = "") -> MessageRef: ...
 
     async def update(self, ref: MessageRef, message: Message) -> None: ...
+
+    async def find(self, where: Channel | Person, key: str, since: datetime,
+                   thread: MessageRef | None = None) -> MessageRef | None:
+        """The message posted with `key` in a channel (in `thread`, if given) or in the DM with a person, at or
+        after `since`; None when there is none — or when the platform cannot tell (Teams, a channel the bot
+        may not read), in which case the outbox sends it again."""
 
 
 class Roster(Protocol):

@@ -71,6 +71,7 @@ class Registry:
     def owner(self, kind: str, key: Any) -> str:
         """The feature behind a command type, action, form, shortcut or reaction; "" when none is."""
         return self.owners.get((kind, key), "")
+    confidential: frozenset[type | str] = frozenset()
 
     @classmethod
     def of(cls, features: Iterable[Feature], ctx: Context) -> Registry:
@@ -93,6 +94,7 @@ class Registry:
             home=tuple(section for _, h in built for section in h.home),
             tickers=tuple(ticker for _, h in built for ticker in h.tickers),
             owners=owners, ticker_owners={ticker: name for name, h in built for ticker in h.tickers},
+            confidential=frozenset(key for _, h in built for key in h.confidential),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 import tempfile
@@ -14,6 +15,7 @@ from typing import NoReturn
 from bot.config import ConfigError, Settings, database_url
 from bot.settings import load_settings
 from huzzah import logs
+from huzzah.lifecycle import shutdown_timeout
 from huzzah.logs import FORMATS, LEVELS
 from huzzah.platforms import PLATFORM_NAMES
 from huzzah.server import LOOPBACK
@@ -79,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--teams-emulator", action="store_true",
                        help="switch Teams on WITHOUT authentication, for the Bot Framework Emulator on this "
                             f"machine: only with no MICROSOFT_APP_ID, and listening on {LOOPBACK} only")
+    _shutdown_option(serve)
 
     digest = commands.add_parser("digest", help="preview a team's weekly digest, or post it now (once)")
     digest.add_argument("--team", help="one team from app.yaml (default: every team)")
@@ -91,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--chart-dir", default=".", help="folder for the chart PNG (default: the current folder)")
     digest.set_defaults(post=False)
 
-    commands.add_parser("scheduler", help="run the scheduled work on its own (no web server)")
+    _shutdown_option(commands.add_parser("scheduler", help="run the scheduled work on its own (no web server)"))
 
     package = commands.add_parser("teams-package", help="write the Teams app zip to upload in Teams admin")
     package.add_argument("--app-id", default=os.environ.get("MICROSOFT_APP_ID", ""),
@@ -114,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="apply every pending migration to $DATABASE_URL")
     return parser
+
+
+def _shutdown_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--shutdown-timeout", type=float, metavar="SECONDS",
+                         help="on SIGTERM or SIGINT, how long to finish what was started before exiting "
+                              "(default: $HUZZAH_SHUTDOWN_TIMEOUT or 10)")
 
 
 async def _demo(settings: Settings | None, db_path: str | None) -> int:
@@ -196,23 +205,34 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> int:
         return await (post_now(core, teams, week) if args.post else preview(core, teams, week, Path(args.chart_dir)))
 
 
-async def _scheduler(settings: Settings) -> int:
+async def _scheduler(settings: Settings, grace: float) -> int:
+    """Like `serve` without the web server; on SIGTERM or SIGINT it stops the same way (`huzzah.server`)."""
+    from huzzah.lifecycle import StopSignals, stop_in_order
     from huzzah.platforms import configured, connect
-    from huzzah.scheduler import run_scheduler
+    from huzzah.scheduler import Background
+    from huzzah.server import stopping_steps
     from huzzah.wiring import running_core
 
     chosen = configured(os.environ, "none")
-    async with running_core(settings) as core:
-        connect(core, chosen)
-        await run_scheduler(core, asyncio.Event())
+    with StopSignals() as signals:
+        async with running_core(settings) as core:
+            platforms = connect(core, chosen)
+            background = Background(core)
+            try:
+                if not signals.requested.is_set():
+                    background.start()
+                    await signals.requested.wait()
+                    logging.getLogger(__name__).info("%s received: stopping within %gs", signals.name, grace)
+            finally:
+                await stop_in_order(stopping_steps(platforms, background), grace, signals.hurry, background.cancel)
     return 0
 
 
-async def _serve(settings: Settings, args: argparse.Namespace) -> int:
+async def _serve(settings: Settings, args: argparse.Namespace, grace: float) -> int:
     from huzzah.server import serve
 
     return await serve(settings, args.host, args.port, socket_mode=args.socket_mode, expose_metrics=args.metrics,
-                       teams_emulator=args.teams_emulator)
+                       teams_emulator=args.teams_emulator, shutdown_timeout=grace)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,11 +261,12 @@ def main(argv: list[str] | None = None) -> int:
             case "chat":
                 return asyncio.run(_chat(settings, args.who))
             case "serve":
-                return asyncio.run(_serve(settings, args))
+                grace = shutdown_timeout(args.shutdown_timeout, os.environ)
+                return asyncio.run(_serve(settings, args, grace))
             case "digest":
                 return asyncio.run(_digest(settings, args))
             case "scheduler":
-                return asyncio.run(_scheduler(settings))
+                return asyncio.run(_scheduler(settings, shutdown_timeout(args.shutdown_timeout, os.environ)))
             case "teams-package":
                 return _teams_package(args)
             case "privacy":

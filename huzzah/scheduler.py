@@ -26,29 +26,76 @@ class Scheduler:
         self.core = core
         self.every = every
         self.aps = AsyncIOScheduler(timezone=core.settings.zone)
+        self._ticking: set[asyncio.Task[None]] = set()
+        self._stopped = False
 
     async def start(self) -> None:
         """Catch up at once (what fell due while we were down), then tick every `every` seconds."""
-        await self.core.tick()
+        await self._tick()
+        if self._stopped:  # stopped during the catch-up
+            return
         self.aps.add_job(
-            self.core.tick, "interval", seconds=self.every, id=TICK, replace_existing=True,
+            self._tick, "interval", seconds=self.every, id=TICK, replace_existing=True,
             max_instances=1, coalesce=True, misfire_grace_time=None,
             next_run_time=datetime.now(UTC) + timedelta(seconds=self.every),
         )
         self.aps.start()
         log.info("scheduler running: due work is checked every %ss", self.every)
 
+    async def _tick(self) -> None:
+        """One tick, shielded: APScheduler cancels running jobs when it shuts down, and a tick stopped halfway
+        would leave its work to the next start instead of finishing it (`finish`)."""
+        tick = asyncio.ensure_future(self.core.tick())
+        self._ticking.add(tick)
+        tick.add_done_callback(self._ticking.discard)
+        await asyncio.shield(tick)
+
     def stop(self) -> None:
+        """Start no more ticks (`finish` waits for one in progress)."""
+        self._stopped = True
         if self.aps.running:
             self.aps.shutdown(wait=False)
 
+    async def finish(self) -> None:
+        while self._ticking:
+            await asyncio.gather(*self._ticking, return_exceptions=True)
+
+
+class Background:
+    """What a process runs besides answering requests: the outbox worker and the scheduler, which catches up
+    at start without holding deliveries back."""
+
+    def __init__(self, core: Huzzah, every: float = TICK_SECONDS) -> None:
+        self.core = core
+        self.scheduler = Scheduler(core, every)
+        self.stopping = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self._tasks = [asyncio.create_task(self.core.outbox.run(self.stopping)),
+                       asyncio.create_task(self.scheduler.start())]
+
+    async def stop(self) -> None:
+        """Claim no new delivery and start no new tick; finish the delivery in hand and the tick in progress."""
+        self.stopping.set()
+        self.scheduler.stop()
+        if self._tasks:
+            outbox, starting = self._tasks
+            await outbox
+            await asyncio.gather(starting, return_exceptions=True)
+        await self.scheduler.finish()
+
+    def cancel(self) -> None:
+        """Cut short what `stop` was waiting for (the deadline passed): it resumes on the next start."""
+        for task in [*self._tasks, *self.scheduler._ticking]:
+            task.cancel()
+
 
 async def run_scheduler(core: Huzzah, stop: asyncio.Event) -> None:
-    """The scheduler beside the outbox worker, until stopped; deliveries never wait for the catch-up tick."""
-    scheduler = Scheduler(core)
-    starting = asyncio.create_task(scheduler.start())
+    """The scheduler beside the outbox worker, until `stop` is set; then finishes what was started."""
+    background = Background(core)
+    background.start()
     try:
-        await core.outbox.run(stop)
+        await stop.wait()
     finally:
-        starting.cancel()
-        scheduler.stop()
+        await background.stop()

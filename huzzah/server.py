@@ -3,11 +3,16 @@
 Routes: GET /healthz and GET /metrics here; every plugged platform's own routes (Slack: POST /slack/events;
 Teams: POST /api/messages). Every request gets a request id (the caller's `X-Request-Id` when it is a plain
 token, else a new one), echoed in the answer and carried by every log line written while it is handled.
+
+Stopping (SIGTERM, SIGINT; `huzzah.lifecycle`), in this order, within the shutdown timeout: stop accepting
+connections and let the requests in flight finish (each one's acknowledgement only goes out once its work is
+in the inbox); run each platform's `stop` (Socket Mode closes, the work behind the requests already
+acknowledged finishes); the outbox finishes the deliveries it has claimed and claims no more, the scheduler
+finishes its tick; the database closes; exit 0.
 """
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import logging
 import os
@@ -23,10 +28,12 @@ from aiohttp import web
 
 from bot.app import Huzzah
 from bot.config import ConfigError, Settings
-from bot.platform import Receiving
+from bot.limits import SHUTDOWN_SECONDS
+from bot.platform import Platform, Receiving
 from bot.tracing import PLATFORM, REQUEST_ID, within
+from huzzah.lifecycle import Step, StopSignals, stop_in_order
 from huzzah.metrics import ErrorCounter, PrometheusMetrics
-from huzzah.scheduler import run_scheduler
+from huzzah.scheduler import Background
 from huzzah.wiring import running_core
 
 if TYPE_CHECKING:
@@ -156,10 +163,12 @@ def bind(host: str, port: int) -> socket.socket:
 
 @asynccontextmanager
 async def listening(app: web.Application, host: str = "127.0.0.1", port: int = 0, *,
-                    sock: socket.socket | None = None) -> AsyncIterator[int]:
+                    sock: socket.socket | None = None,
+                    shutdown_timeout: float = SHUTDOWN_SECONDS) -> AsyncIterator[int]:
     """Serve `app` until the block ends, on `sock` (see `bind`) or else host and port; yields the port (pass 0
-    for any free one). The access log is ours (`huzzah.access`: route, status, latency, request id)."""
-    runner = web.AppRunner(app, access_log=None)
+    for any free one). Ending it stops accepting and waits up to `shutdown_timeout` for the requests in flight.
+    The access log is ours (`huzzah.access`: route, status, latency, request id)."""
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=shutdown_timeout)
     await runner.setup()
     try:
         site = web.SockSite(runner, sock) if sock is not None else web.TCPSite(runner, host, port)
@@ -169,8 +178,18 @@ async def listening(app: web.Application, host: str = "127.0.0.1", port: int = 0
         await runner.cleanup()
 
 
+def stopping_steps(platforms: list[Platform], background: Background) -> list[Step]:
+    """What a process does to stop, after it stopped accepting requests (shared with `huzzah scheduler`)."""
+    steps: list[Step] = [(f"{p.name}: finishing what was acknowledged", p.stop) for p in platforms
+                         if p.stop is not None]
+    steps.append(("outbox and scheduler: finishing the deliveries claimed and the tick in progress",
+                  background.stop))
+    return steps
+
+
 async def serve(settings: Settings, host: str, port: int, *, socket_mode: bool = False,
-                expose_metrics: bool = True, teams_emulator: bool = False) -> int:
+                expose_metrics: bool = True, teams_emulator: bool = False,
+                shutdown_timeout: float = SHUTDOWN_SECONDS) -> int:
     """`teams_emulator`: Teams on without authentication, for the Bot Framework Emulator — so on 127.0.0.1
     only: anyone who reached it could act as any user and make Huzzah call any address."""
     from huzzah.platforms import configured, connectors
@@ -185,31 +204,39 @@ async def serve(settings: Settings, host: str, port: int, *, socket_mode: bool =
     chosen = configured(os.environ, receiving, connectors(teams_emulator=teams_emulator))
     sock = bind(host, port)
     try:
-        async with running_core(settings, metrics=PrometheusMetrics()) as core:
-            await _serve(core, chosen, host, sock, expose_metrics)
+        with StopSignals() as signals:
+            async with running_core(settings, metrics=PrometheusMetrics()) as core:
+                await _serve(core, chosen, host, sock, expose_metrics, signals, shutdown_timeout)
     finally:
         sock.close()
     return 0
 
 
-async def _serve(core: Huzzah, chosen: Configured, host: str, sock: socket.socket, expose_metrics: bool) -> None:
+async def _serve(core: Huzzah, chosen: Configured, host: str, sock: socket.socket, expose_metrics: bool,
+                 signals: StopSignals, shutdown_timeout: float) -> None:
     from huzzah.platforms import CONNECTORS, connect
 
     platforms = connect(core, chosen)
-    async with listening(build_web_app(core, expose_metrics=expose_metrics), sock=sock) as bound:
+    runner = web.AppRunner(build_web_app(core, expose_metrics=expose_metrics), access_log=None,
+                           shutdown_timeout=shutdown_timeout)
+    await runner.setup()
+    background = Background(core)
+    try:
+        if signals.requested.is_set():  # asked to stop while migrating: never start accepting
+            return
+        await web.SockSite(runner, sock).start()
         routes = ", ".join(f"{r.method} {r.path}" for p in platforms for r in p.routes) or "no routes"
         off = [c.name for c in CONNECTORS if c.name not in {p.name for p in platforms}]
-        log.info("Huzzah is listening on http://%s:%d (%s; platforms: %s%s)", host, bound, routes,
+        log.info("Huzzah is listening on http://%s:%d (%s; platforms: %s%s)", host, runner.addresses[0][1], routes,
                  ", ".join(p.name for p in platforms) or "none",
                  f"; off, not configured: {', '.join(off)}" if off else "")
-        stop = asyncio.Event()
-        try:
-            for platform in platforms:
-                if platform.start is not None:
-                    await platform.start()
-            await run_scheduler(core, stop)
-        finally:
-            stop.set()
-            for platform in platforms:
-                if platform.stop is not None:
-                    await platform.stop()
+        background.start()
+        for platform in platforms:
+            if platform.start is not None:
+                await platform.start()
+        await signals.requested.wait()
+        log.info("%s received: stopping within %gs", signals.name, shutdown_timeout)
+    finally:
+        steps: list[Step] = [("web server: refusing new requests, finishing those in flight", runner.cleanup),
+                             *stopping_steps(platforms, background)]
+        await stop_in_order(steps, shutdown_timeout, signals.hurry, background.cancel)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 import storage.tables  # noqa: F401  (registers every table)
 from bot.config import database_url
-from storage.db import make_engine
+from storage.db import lock_for_migrations, make_engine, sqlite_migration_lock
 from storage.schema import metadata
 
 
@@ -21,12 +21,14 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        lock_for_migrations(connection)  # PostgreSQL: instances starting together migrate one after the other
         context.run_migrations()
 
 
 async def _run_online() -> None:
-    engine = make_engine(context.config.get_main_option("sqlalchemy.url") or database_url())
-    async with engine.begin() as conn:
+    url = context.config.get_main_option("sqlalchemy.url") or database_url()
+    engine = make_engine(url)
+    async with sqlite_migration_lock(url), engine.begin() as conn:
         await conn.run_sync(_run)
     await engine.dispose()
 

@@ -58,6 +58,9 @@ class OutboxRow:
     version: int
     platform: str | None = None
     """Where a post or DM goes; None for an edit (its message says where)."""
+    in_doubt_since: datetime | None = None
+    """Set when an earlier attempt may have reached the platform without our hearing back (the worker died
+    between sending and marking it sent): a resend looks for it first, in what was posted since then."""
 
 
 async def enqueue(
@@ -132,6 +135,9 @@ async def claim(conn: AsyncConnection, row_id: int, now: datetime, until: dateti
 
     `due()` may have read the row before another worker delivered it and pushed the next edit back, so
     being due is checked again here, in the same statement that claims it.
+
+    From the claim on, the outcome is unsure (`unsure_since`) until the worker says what happened; a row
+    claimed while still unsure from before comes back with `in_doubt_since`.
     """
     result = await conn.execute(
         update(outbox)
@@ -141,14 +147,17 @@ async def claim(conn: AsyncConnection, row_id: int, now: datetime, until: dateti
             outbox.c.not_before <= now,
             or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
         )
-        .values(claimed_until=until, attempts=outbox.c.attempts + 1)
+        .values(claimed_until=until, attempts=outbox.c.attempts + 1,
+                unsure_since=func.coalesce(outbox.c.unsure_since, literal(now, UTCDateTime())))
     )
     if result.rowcount != 1:
         return None
     r = (await conn.execute(
-        select(*_ROW).where(outbox.c.id == row_id)
+        select(*_ROW, outbox.c.unsure_since).where(outbox.c.id == row_id)
     )).one()
-    return OutboxRow(r.id, r.key, r.payload, r.attempts, r.version, r.platform)
+    # an earlier unsure time survives only an expired claim or an unsure retry, both before `now`
+    doubt = r.unsure_since if r.unsure_since is not None and r.unsure_since < now else None
+    return OutboxRow(r.id, r.key, r.payload, r.attempts, r.version, r.platform, doubt)
 
 
 async def mark_sent(conn: AsyncConnection, row: OutboxRow, at: datetime, *, min_gap: timedelta = timedelta(0)) -> None:
@@ -161,15 +170,19 @@ async def mark_sent(conn: AsyncConnection, row: OutboxRow, at: datetime, *, min_
         .values(
             status=case((replaced, "pending"), else_="sent"),
             not_before=case((replaced, literal(at + min_gap, UTCDateTime())), else_=outbox.c.not_before),
-            sent_at=at, claimed_until=None, last_error=None,
+            sent_at=at, claimed_until=None, unsure_since=None, last_error=None,
         )
     )
 
 
-async def mark_retry(conn: AsyncConnection, row: OutboxRow, error: str, when: datetime) -> None:
-    await conn.execute(
-        update(outbox).where(outbox.c.id == row.id).values(not_before=when, claimed_until=None, last_error=error)
-    )
+async def mark_retry(conn: AsyncConnection, row: OutboxRow, error: str, when: datetime, *,
+                     unsure: bool = False) -> None:
+    """Try again at `when`; `unsure`: this attempt (or an earlier one) may have been delivered after all, so the
+    next one looks before sending."""
+    values: dict[str, Any] = dict(not_before=when, claimed_until=None, last_error=error)
+    if not unsure:
+        values["unsure_since"] = None
+    await conn.execute(update(outbox).where(outbox.c.id == row.id).values(**values))
 
 
 async def hold_platform_of(conn: AsyncConnection, row: OutboxRow, until: datetime) -> None:
@@ -186,7 +199,7 @@ async def mark_failed(conn: AsyncConnection, row: OutboxRow, error: str) -> None
     await conn.execute(
         update(outbox)
         .where(outbox.c.id == row.id)
-        .values(status="failed", claimed_until=None, last_error=error)
+        .values(status="failed", claimed_until=None, unsure_since=None, last_error=error)
     )
 
 

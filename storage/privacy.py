@@ -2,7 +2,8 @@
 
 Found generically, so features added later are covered too: every table with a column pointing at
 `people.id`, kudos reasons that mention the person, platform records keyed by their account (Teams
-conversation references), and queued or sent deliveries that name them. Anonymous answers are not and cannot
+conversation references), queued or sent deliveries that name them, and requests not yet worked off (the
+inbox) that name them. Anonymous answers are not and cannot
 be among them: nothing links a mood tally or a vent to anyone.
 """
 
@@ -19,6 +20,7 @@ from bot.people import Person
 from storage.schema import metadata
 from storage.tables.conversations import conversations
 from storage.tables.delivery import outbox
+from storage.tables.inbox import inbox
 from storage.tables.kudos import kudos, kudos_recipients
 from storage.tables.people import people
 
@@ -102,6 +104,9 @@ async def holdings(conn: AsyncConnection, found: Found) -> Holdings:
     deliveries = [{k: r._mapping[k] for k in shown} for r in await conn.execute(select(outbox))
                   if _mentions(r.payload, person, pid)]
     out.add("outbox (messages to or about them)", deliveries)
+    pending = [{"platform": r.platform, "created_at": r.created_at} for r in await conn.execute(select(inbox))
+               if _mentions(r.payload, person, pid)]
+    out.add("inbox (requests by or about them, not yet done)", pending)
     return out
 
 
@@ -118,6 +123,10 @@ async def forget(conn: AsyncConnection, found: Found) -> dict[str, int]:
         if _mentions(r.payload, person, pid):
             await conn.execute(delete(outbox).where(outbox.c.id == r.id))
             counts["outbox"] = counts.get("outbox", 0) + 1
+    for r in (await conn.execute(select(inbox.c.id, inbox.c.payload))).all():
+        if _mentions(r.payload, person, pid):
+            await conn.execute(delete(inbox).where(inbox.c.id == r.id))
+            counts["inbox"] = counts.get("inbox", 0) + 1
     gone_chats = (await conn.execute(delete(conversations).where(_their_conversations(person)))).rowcount
     if gone_chats:
         counts[conversations.name] = gone_chats

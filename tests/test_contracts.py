@@ -86,11 +86,11 @@ class ToyMessenger:
     posted: list[tuple[str, Message]] = field(default_factory=list)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
-    async def post(self, channel: Channel, msg: Message, thread: MessageRef | None) -> MessageRef:
+    async def post(self, channel: Channel, msg: Message, thread: MessageRef | None, *, key: str = "") -> MessageRef:
         self.posted.append((channel.id, msg))
         return MessageRef(TOY, channel.workspace, channel.id, str(next(self._ids)))
 
-    async def direct(self, person: Person, msg: Message) -> MessageRef:
+    async def direct(self, person: Person, msg: Message, *, key: str = "") -> MessageRef:
         return await self.post(Channel(TOY, person.workspace, f"dm:{person.user_id}", is_direct=True), msg, None)
 
     async def update(self, ref: MessageRef, msg: Message) -> None:

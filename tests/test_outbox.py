@@ -40,10 +40,10 @@ class Recorder:
         self.sent.append((kind, msg.summary or "".join(map(str, msg.blocks[0].parts))))  # type: ignore[union-attr]
         return MessageRef("console", "local", "#kudos", str(len(self.sent)))
 
-    async def post(self, channel: Channel, message: Message, thread: MessageRef | None) -> MessageRef:
+    async def post(self, channel: Channel, message: Message, thread: MessageRef | None, *, key: str = "") -> MessageRef:
         return await self._take("post", message)
 
-    async def direct(self, person: Person, message: Message) -> MessageRef:
+    async def direct(self, person: Person, message: Message, *, key: str = "") -> MessageRef:
         return await self._take("dm", message)
 
     async def update(self, ref: MessageRef, message: Message) -> None:

@@ -42,10 +42,10 @@ class EditClock:
     platform: str = "console"
     edits: list[tuple[datetime, Message]] = field(default_factory=list)
 
-    async def post(self, channel: Channel, message: Message, thread: MessageRef | None) -> MessageRef:
+    async def post(self, channel: Channel, message: Message, thread: MessageRef | None, *, key: str = "") -> MessageRef:
         return MessageRef("console", "local", channel.id, "results")
 
-    async def direct(self, person: Person, message: Message) -> MessageRef:
+    async def direct(self, person: Person, message: Message, *, key: str = "") -> MessageRef:
         raise AssertionError("a poll sends no DMs")
 
     async def update(self, ref: MessageRef, message: Message) -> None:
@@ -105,10 +105,10 @@ class Platform:
     calls: list[datetime] = field(default_factory=list)
     meanwhile: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
-    async def post(self, channel: Channel, message: Message, thread: MessageRef | None) -> MessageRef:
+    async def post(self, channel: Channel, message: Message, thread: MessageRef | None, *, key: str = "") -> MessageRef:
         return MessageRef("console", "local", channel.id, "1")
 
-    async def direct(self, person: Person, message: Message) -> MessageRef:
+    async def direct(self, person: Person, message: Message, *, key: str = "") -> MessageRef:
         raise AssertionError("no DMs here")
 
     async def update(self, ref: MessageRef, message: Message) -> None:

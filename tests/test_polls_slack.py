@@ -265,8 +265,9 @@ WORLD_B = (("UALICE", "Salad"), ("UBOB", "Tacos"), ("UDAVE", "Ramen"), ("UERIN",
 
 async def play(settings: Settings, db: Database, api: FakeSlackAPI, world: tuple[tuple[str, str], ...]) -> str:
     """One anonymous poll over Slack; Slack's own ids and the clock are the same in every run."""
-    api._counter = itertools.count(1)  # Slack hands out the same message ts in both runs
+    api._counter = itertools.count(1)  # Slack hands out the same ids and message ts in both runs
     clock = FakeClock(MONDAY)
+    api.now, api._last_ts = (lambda: clock.now().timestamp()), 0
     async with serving(Huzzah(settings, db, clock), api) as slack:
         poll = await ask(slack, 'poll "Where should the team lunch be?" Tacos Ramen Salad --anonymous',
                          trigger="T-ask")

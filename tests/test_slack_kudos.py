@@ -50,13 +50,13 @@ def private(slack: SlackHarness, user: str) -> list[str]:
 
 
 async def test_slash_command_posts_publicly_dms_the_recipient_and_stores_one_kudos(slack: SlackHarness) -> None:
-    slow = ("chat.postMessage", "chat.postEphemeral", "conversations.open", "users.info", "respond")
-    slack.api.hold(*slow)  # Slack answers nothing the work needs until the ack is in
+    slow = ("chat.postMessage", "chat.postEphemeral", "conversations.open", "respond")
+    slack.api.pause(*slow)  # Slack takes nothing the work sends until the ack is in
     async with asyncio.timeout(60):  # a safety net, not a measurement
         status, body = await slack.command("<@UBOB> thanks for the save #ownership", user="UALICE")
     assert status == 200 and body == ""  # an empty ack: the answer follows through response_url
     assert slack.api.messages == [] and slack.api.responses == [], "acked before any of the work, within Slack's 3 s"
-    slack.api.release()
+    slack.api.resume()
     await slack.settle()
 
     posts = slack.api.posts_in("CKUDOS")

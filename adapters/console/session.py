@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from adapters.console.directory import PLATFORM, WORKSPACE, ConsoleDirectory
 from adapters.console.render import render, render_form, visible
@@ -56,12 +57,18 @@ class ConsoleMessenger:
         self.record(Shown(where, render(msg), msg, ref))
         return ref
 
-    async def post(self, channel: Channel, message: Message, thread: MessageRef | None) -> MessageRef:
+    async def post(self, channel: Channel, message: Message, thread: MessageRef | None, *,
+                   key: str = "") -> MessageRef:
         where = channel.label + (" (thread)" if thread else "")
         return self._show(where, message, channel.id)
 
-    async def direct(self, person: Person, message: Message) -> MessageRef:
+    async def direct(self, person: Person, message: Message, *, key: str = "") -> MessageRef:
         return self._show(f"DM {person.label}", message, f"dm:{person.user_id}")
+
+    async def find(self, where: Channel | Person, key: str, since: datetime,
+                   thread: MessageRef | None = None) -> MessageRef | None:
+        """The terminal keeps nothing to look in."""
+        return None
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         self.record(Shown(f"(edited) #{ref.channel.lstrip('#')}", render(message), message, ref))

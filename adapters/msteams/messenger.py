@@ -14,6 +14,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, TypeVar
 
 from botbuilder.core import BotAdapter, TurnContext
@@ -81,14 +82,21 @@ class MsTeamsMessenger:
         self.sleep = sleep
         self.metrics = metrics or NoMetrics()
 
-    async def post(self, channel: Channel, message: Message, thread: MessageRef | None) -> MessageRef:
+    async def post(self, channel: Channel, message: Message, thread: MessageRef | None, *,
+                   key: str = "") -> MessageRef:
         conv = await self._conversation(channel.workspace, channel.id)
         target = f"{conv.id};messageid={thread.id}" if thread else conv.id
         sent = await self._retrying(conv, target, lambda ctx: ctx.send_activity(message_activity(message)), "send")
         return MessageRef(PLATFORM, conv.workspace, conv.id, sent.id)
 
-    async def direct(self, person: Person, message: Message) -> MessageRef:
+    async def direct(self, person: Person, message: Message, *, key: str = "") -> MessageRef:
         return await self.direct_activity(person, message_activity(message))
+
+    async def find(self, where: Channel | Person, key: str, since: datetime,
+                   thread: MessageRef | None = None) -> MessageRef | None:
+        """Teams cannot tell: the Bot Connector lets a bot send into a conversation but not read it back, and
+        takes no key of ours to deduplicate by. A delivery in doubt is sent again (see the README)."""
+        return None
 
     async def direct_activity(self, person: Person, activity: Activity) -> MessageRef:
         """Any activity (a form card, too) into the person's personal chat with the bot."""

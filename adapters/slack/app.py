@@ -1,11 +1,13 @@
 """Huzzah on Slack: one slack-bolt `AsyncApp` that verifies, acks, translates into the core's incoming and
 answers privately; public posts and DMs go through the outbox and `SlackMessenger`.
 
-Every listener acks first and works after (Slack wants an answer within 3 s), except a modal submission,
-whose answer (close, show the result, or show the form again) must travel in the ack itself. A delivery
-Slack repeats (a retry with `X-Slack-Retry-Num`, the same message seen as a mention and as a DM) is claimed
-once in the database, so it is handled once even across instances. Dedupe keys are Slack's own event and
-trigger ids — never what someone chose, which may be an anonymous answer.
+Every listener translates the request into the core's incoming, hands it to the core's inbox (`Core.accept`:
+on disk when it returns) and only then acks — Slack wants an answer within 3 s — and works after the ack
+(`Core.work`), so nothing Slack was told we have is lost to a deploy or a crash. A modal submission is the
+exception: its answer (close, show the result, or show the form again) must travel in the ack itself, so it is
+done before. A delivery Slack repeats (a retry with `X-Slack-Retry-Num`, the same message seen as a mention and
+as a DM) is claimed once in the database, with the inbox row, so it is handled once even across instances.
+Dedupe keys are Slack's own event and trigger ids — never what someone chose, which may be an anonymous answer.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.shapes import Malformed, media_type
 from adapters.slack import inbound
@@ -34,8 +37,8 @@ from adapters.slack.directory import SlackDirectory
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.render import PLATFORM, action_name, form_values, home_view, message_payload, modal, result_view
 from adapters.slack.roster import SlackRoster
-from bot.failures import apology, log_failure
-from bot.incoming import MessageRef, Pressed, Reacted, Said, Shortcut, Submitted
+from bot.failures import SORRY, apology, log_failure
+from bot.incoming import Incoming, MessageRef, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Message, say
 from bot.outgoing import Response
 from bot.people import Channel, Person
@@ -55,6 +58,11 @@ UNREADABLE = (
     "Sorry — Slack sent me this with something missing or garbled ({problem}), so I did nothing with it. "
     "Please try again; if it keeps happening, tell whoever runs Huzzah."
 )
+Address = dict[str, Any]
+"""How to answer whoever acted (`answer`): user, channel, response_url, trigger_id, direct, metadata. It is kept
+with the request in the inbox, so it holds only what stays valid for a while (a response_url: 30 minutes)."""
+Translated = tuple[Incoming, str] | None
+"""The core's incoming and how commands are typed where it came from; None when there is nothing to do."""
 
 
 def dedupe_key(body: dict[str, Any]) -> str | None:
@@ -110,12 +118,15 @@ class SlackAdapter:
         secret = config.signing_secret or secrets.token_hex(32)
         self.signatures = inbound.Signatures(secret)
         self.busy = 0
-        """Listeners still working after their ack (tests and shutdown wait for 0)."""
+        """Requests being taken, and work still running after its ack (tests and shutdown wait for 0)."""
+        self._working: set[asyncio.Task[None]] = set()
         self._socket: Any = None
         BOLT_LOG.setLevel(logging.ERROR)
+        # process_before_response: the ack goes out when the listener returns — after the inbox has the request
+        # (bolt would otherwise ack events before the listener even starts); the work after it is our own task.
         self.bolt = AsyncApp(
             logger=BOLT_LOG, client=self.client, signing_secret=secret,
-            process_before_response=False, request_verification_enabled=True,
+            process_before_response=True, request_verification_enabled=True,
         )
         self._register()
 
@@ -123,7 +134,6 @@ class SlackAdapter:
 
     def _register(self) -> None:
         bolt = self.bolt
-        bolt.middleware(self._once)
         bolt.command(re.compile(r"^/.+"))(self._command)
         bolt.event("app_mention")(self._mention)
         bolt.event("message")(self._direct_message)
@@ -141,15 +151,18 @@ class SlackAdapter:
         return Platform(
             name=PLATFORM, messenger=self.messenger, roster=SlackRoster(self.client, self.directory),
             routes=() if socket else (Route("POST", EVENTS_PATH, self.handle),),
-            start=self.connect_socket_mode if socket else None, stop=self.stop,
+            start=self.connect_socket_mode if socket else None, stop=self.stop, answer=self.answer,
         )
 
     async def stop(self) -> None:
-        """Close Socket Mode and let listeners that already acked finish their work."""
+        """Close Socket Mode and let the work behind requests already acked finish."""
         if self._socket is not None:
             await self._socket.close_async()
         while self.busy:
-            await asyncio.sleep(0.05)
+            if self._working:
+                await asyncio.gather(*self._working, return_exceptions=True)
+            else:
+                await asyncio.sleep(0.02)
 
     async def handle(self, request: web.Request) -> web.Response:
         """POST /slack/events: slash commands, events and interactivity.
@@ -182,36 +195,69 @@ class SlackAdapter:
             log_failure(log, f"dispatching a Slack {checked.kind}", exc)
             return web.json_response({"error": "internal error"}, status=500)
 
-    async def _once(self, body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
+    async def _first(self, body: dict[str, Any]) -> bool:
+        """Claim the delivery for what is not taken through the inbox (a modal submission, the Home tab)."""
         key = dedupe_key(body)
         if key is not None and not await self.core.first_delivery(PLATFORM, key):
             log.info("ignored a repeated Slack delivery (%s)", key.split(":")[0])
-            return BoltResponse(status=200, body="")
-        return await next()
+            return False
+        return True
 
     async def _error(self, error: Exception, body: dict[str, Any]) -> None:
         log_failure(log, f"Slack {body.get('type', 'request')}", error)
 
-    async def _acked(self, ack: AsyncAck, what: str, work: Callable[[], Awaitable[None]],
-                     answer: Callable[[Response], Awaitable[None]] | None = None) -> None:
-        """Ack at once, then work; a failure is logged without content and, where possible, apologised for.
+    async def _take(self, ack: AsyncAck, body: dict[str, Any], what: str, address: Address,
+                    translate: Callable[[], Awaitable[Translated]]) -> BoltResponse | None:
+        """Translate, hand to the core's inbox, ack — in that order — then work after the ack.
 
-        `busy` counts from before the ack until the work is done, so whoever sees the HTTP answer can wait
-        for the work behind it (tests do; a graceful shutdown could).
+        Nothing is acked before it is on disk: an event that could not be taken is answered 500, so Slack
+        delivers it again; a command or a button press gets the apology (Slack repeats neither). `busy` counts
+        until the work after the ack is done, so shutdown (and tests) can wait for it.
         """
         self.busy += 1
         try:
+            try:
+                translated = await translate()
+                accepted = None
+                if translated is not None:
+                    incoming, prefix = translated
+                    accepted = await self.core.accept(incoming, address, prefix=prefix,
+                                                      delivery_id=dedupe_key(body) or "")
+                    if accepted is None:
+                        log.info("ignored a repeated Slack delivery (%s)", what)
+            except Exception as exc:
+                log_failure(log, f"taking a Slack {what}", exc)
+                if body.get("type") == "event_callback":
+                    return BoltResponse(status=500, body="")
+                await ack()
+                self._later(self._apologise(address, what))
+                return None
             await ack()
-            await work()
-        except Exception as exc:
-            sorry = apology(log, f"Slack {what}", exc)
-            if answer is not None:
-                try:
-                    await answer(sorry)
-                except Exception as again:
-                    log_failure(log, f"apologising for Slack {what}", again)
+            if accepted is not None:
+                self._later(self.core.work(accepted))
+            return None
         finally:
             self.busy -= 1
+
+    def _later(self, work: Awaitable[None]) -> None:
+        """Run `work` after the ack (when the listener has returned and bolt answers Slack); `busy` counts it
+        until it is done."""
+        self.busy += 1
+        task = asyncio.get_running_loop().create_task(self._counted(work))
+        self._working.add(task)
+        task.add_done_callback(self._working.discard)
+
+    async def _counted(self, work: Awaitable[None]) -> None:
+        try:
+            await work
+        finally:
+            self.busy -= 1
+
+    async def _apologise(self, address: Address, what: str) -> None:
+        try:
+            await self.answer(address, Response(replies=(SORRY,)))
+        except Exception as again:
+            log_failure(log, f"apologising for a Slack {what}", again)
 
     # ---- translating -------------------------------------------------------------------------------
 
@@ -223,27 +269,35 @@ class SlackAdapter:
 
     # ---- answering only the person who acted ----------------------------------------------------------
 
-    def _answerer(
-        self, user_id: str, channel_id: str, *, respond: AsyncRespond | None = None, trigger_id: str = "",
-        direct: bool = False, metadata: dict[str, str] | None = None,
-    ) -> Callable[[Response], Awaitable[None]]:
-        async def answer(response: Response) -> None:
-            for reply in response.replies:
-                await self._private(reply, user_id, channel_id, respond=respond, direct=direct)
-            if response.form is not None:
-                if not trigger_id:
-                    log.warning("a form was asked for where Slack gives no trigger to open it")
-                    return
-                meta = {"context": response.form.context, "channel": channel_id, **(metadata or {})}
-                await self.client.views_open(trigger_id=trigger_id, view=modal(response.form, meta))
+    @staticmethod
+    def _address(user_id: str, channel_id: str, *, response_url: str = "", trigger_id: str = "",
+                 direct: bool = False) -> Address:
+        return {"user": user_id, "channel": channel_id, "response_url": response_url, "trigger_id": trigger_id,
+                "direct": direct}
 
-        return answer
+    async def answer(self, address: Mapping[str, Any], response: Response) -> None:
+        """`Platform.answer`: privately to whoever acted — through the response_url when Slack gave one, else as
+        an ephemeral message (or a DM); a form opens as a modal while its trigger is valid (3 seconds)."""
+        user_id, channel_id = str(address.get("user", "")), str(address.get("channel", ""))
+        for reply in response.replies:
+            await self._private(reply, user_id, channel_id, response_url=str(address.get("response_url") or ""),
+                                direct=bool(address.get("direct")))
+        if response.form is not None:
+            trigger_id = str(address.get("trigger_id") or "")
+            if not trigger_id:
+                log.warning("a form was asked for where Slack gives no trigger to open it")
+                return
+            meta = {"context": response.form.context, "channel": channel_id}
+            await self.client.views_open(trigger_id=trigger_id, view=modal(response.form, meta))
 
-    async def _private(self, reply: Message, user_id: str, channel_id: str, *, respond: AsyncRespond | None,
+    async def _private(self, reply: Message, user_id: str, channel_id: str, *, response_url: str,
                        direct: bool) -> None:
         payload = message_payload(reply)
-        if respond is not None:
-            await respond(response_type="ephemeral", replace_original=False, **payload)
+        if response_url:
+            sent = await AsyncWebhookClient(response_url).send_dict(
+                {"response_type": "ephemeral", "replace_original": False, **payload})
+            if sent.status_code != 200:
+                log.warning("Slack refused a private answer through its response_url (HTTP %d)", sent.status_code)
         elif direct or not channel_id:
             dm = channel_id if direct else await self.directory.dm_channel(Person(PLATFORM, "", user_id))
             await self.client.chat_postMessage(channel=dm, **payload)
@@ -252,89 +306,95 @@ class SlackAdapter:
 
     # ---- listeners ---------------------------------------------------------------------------------
 
-    async def _command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def _command(self, ack: AsyncAck, body: dict[str, Any]) -> BoltResponse | None:
         team, user_id, channel_id = _team(body), body["user_id"], body.get("channel_id", "")
-        answer = self._answerer(user_id, channel_id, respond=respond, trigger_id=body.get("trigger_id", ""))
+        address = self._address(user_id, channel_id, response_url=body.get("response_url", ""),
+                                trigger_id=body.get("trigger_id", ""))
 
-        async def work() -> None:
+        async def translate() -> Translated:
             sender = await self.directory.someone(team, user_id, body.get("user_name", ""))
             channel = await self.directory.channel(team, channel_id, body.get("channel_name", ""))
             parts = await self.directory.parts(team, body.get("text", ""))
-            prefix = f"{body.get('command', COMMAND)} "
-            await answer(await self.core.handle(Said(sender, channel, parts), prefix=prefix))
+            return Said(sender, channel, parts), f"{body.get('command', COMMAND)} "
 
-        await self._acked(ack, "command", work, answer)
+        return await self._take(ack, body, "command", address, translate)
 
     async def _mention(self, ack: AsyncAck, event: dict[str, Any], body: dict[str, Any],
-                       context: dict[str, Any]) -> None:
+                       context: dict[str, Any]) -> BoltResponse | None:
         if from_a_bot(event):
             await ack()
-            return
-        await self._said(ack, event, body, context, prefix=MENTION_PREFIX)
+            return None
+        return await self._said(ack, event, body, context, prefix=MENTION_PREFIX)
 
     async def _direct_message(self, ack: AsyncAck, event: dict[str, Any], body: dict[str, Any],
-                              context: dict[str, Any]) -> None:
+                              context: dict[str, Any]) -> BoltResponse | None:
         if event.get("channel_type") != "im" or event.get("subtype") or from_a_bot(event):
             await ack()
-            return
-        await self._said(ack, event, body, context, prefix="")
+            return None
+        return await self._said(ack, event, body, context, prefix="")
 
     async def _said(self, ack: AsyncAck, event: dict[str, Any], body: dict[str, Any], context: dict[str, Any],
-                    prefix: str) -> None:
+                    prefix: str) -> BoltResponse | None:
         team, user_id, channel_id = _team(body), event.get("user", ""), event.get("channel", "")
-        answer = self._answerer(user_id, channel_id, direct=channel_id.startswith("D"))
+        address = self._address(user_id, channel_id, direct=channel_id.startswith("D"))
 
-        async def work() -> None:
+        async def translate() -> Translated:
             if not user_id:
-                return
+                return None
             sender = await self.directory.someone(team, user_id)
             channel = await self.directory.channel(team, channel_id)
             bot_user = str(context.get("bot_user_id") or "")
             parts = await self.directory.parts(team, event.get("text", ""), drop_user=bot_user)
-            await answer(await self.core.handle(Said(sender, channel, parts), prefix=prefix))
+            return Said(sender, channel, parts), prefix
 
-        await self._acked(ack, "message", work, answer)
+        return await self._take(ack, body, "message", address, translate)
 
-    async def _reaction(self, ack: AsyncAck, event: dict[str, Any], body: dict[str, Any]) -> None:
+    async def _reaction(self, ack: AsyncAck, event: dict[str, Any], body: dict[str, Any]) -> BoltResponse | None:
         item = event.get("item") or {}
         emoji = _SKIN_TONE.sub("", event.get("reaction", ""))
         team, user_id, channel_id = _team(body), event.get("user", ""), item.get("channel", "")
-        answer = self._answerer(user_id, channel_id, direct=channel_id.startswith("D"))
+        # only the configured emoji on a message is worth a users.info call; the core decides the rest
+        if item.get("type") != "message" or not event.get("item_user") or not self.core.wants_reaction(emoji):
+            await ack()
+            return None
+        address = self._address(user_id, channel_id, direct=channel_id.startswith("D"))
 
-        async def work() -> None:
-            # only the configured emoji on a message is worth a users.info call; the core decides the rest
-            wanted = self.core.wants_reaction(emoji)
-            if item.get("type") != "message" or not event.get("item_user") or not wanted:
-                return
+        async def translate() -> Translated:
             sender = await self.directory.someone(team, user_id)
             author = await self.directory.someone(team, event["item_user"])
             channel = await self.directory.channel(team, channel_id)
             ref = MessageRef(PLATFORM, team, channel_id, item.get("ts", ""))
-            reacted = Reacted(sender, channel, emoji, author, ref, await self._link(channel_id, ref.id))
-            await answer(await self.core.handle(reacted))
+            return Reacted(sender, channel, emoji, author, ref, await self._link(channel_id, ref.id)), ""
 
-        await self._acked(ack, "reaction", work, answer)
+        return await self._take(ack, body, "reaction", address, translate)
 
     async def _home(self, ack: AsyncAck, event: dict[str, Any], body: dict[str, Any]) -> None:
-        async def work() -> None:
-            if event.get("tab", "home") != "home":
-                return
-            person = await self.directory.someone(_team(body), event["user"])
-            page = await self.core.home(person, prefix=f"{COMMAND} ")
-            await self.client.views_publish(user_id=event["user"], view=home_view(page))
+        """The Home tab is drawn from the database whenever it is opened: nothing to keep if this one is lost."""
+        first = await self._first(body)
+        await ack()
+        if not first or event.get("tab", "home") != "home":
+            return
 
-        await self._acked(ack, "home", work)
+        async def publish() -> None:
+            try:
+                person = await self.directory.someone(_team(body), event["user"])
+                page = await self.core.home(person, prefix=f"{COMMAND} ")
+                await self.client.views_publish(user_id=event["user"], view=home_view(page))
+            except Exception as exc:
+                log_failure(log, "Slack home", exc)
 
-    async def _shortcut(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        self._later(publish())
+
+    async def _shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> BoltResponse | None:
         team, user = _team(body), body.get("user") or {}
         channel_info, message = body.get("channel") or {}, body.get("message") or {}
         channel_id = channel_info.get("id", "")
-        answer = self._answerer(user.get("id", ""), channel_id, respond=respond if body.get("response_url") else None,
+        address = self._address(user.get("id", ""), channel_id, response_url=body.get("response_url") or "",
                                 trigger_id=body.get("trigger_id", ""))
 
-        async def work() -> None:
+        async def translate() -> Translated:
             if body.get("type") != "message_action":
-                return
+                return None
             sender = await self.directory.someone(team, user["id"], user.get("username") or user.get("name", ""))
             channel = await self.directory.channel(team, channel_id, channel_info.get("name", ""))
             if message.get("user"):
@@ -344,20 +404,19 @@ class SlackAdapter:
                 author = Person(PLATFORM, team, message.get("bot_id", "bot"), name, is_bot=True)
             ts = message.get("ts") or body.get("message_ts", "")
             ref = MessageRef(PLATFORM, team, channel_id, ts)
-            shortcut = Shortcut(sender, channel, body.get("callback_id", ""), author, ref,
-                                await self._link(channel_id, ts))
-            await answer(await self.core.handle(shortcut))
+            return Shortcut(sender, channel, body.get("callback_id", ""), author, ref,
+                            await self._link(channel_id, ts)), ""
 
-        await self._acked(ack, "shortcut", work, answer)
+        return await self._take(ack, body, "shortcut", address, translate)
 
-    async def _action(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def _action(self, ack: AsyncAck, body: dict[str, Any]) -> BoltResponse | None:
         team, user = _team(body), body.get("user") or {}
         container, channel_info = body.get("container") or {}, body.get("channel") or {}
         channel_id = channel_info.get("id") or container.get("channel_id", "")
-        answer = self._answerer(user.get("id", ""), channel_id, respond=respond if body.get("response_url") else None,
+        address = self._address(user.get("id", ""), channel_id, response_url=body.get("response_url") or "",
                                 trigger_id=body.get("trigger_id", ""))
 
-        async def work() -> None:
+        async def translate() -> Translated:
             action = (body.get("actions") or [{}])[0]
             value = action.get("value") or (action.get("selected_option") or {}).get("value", "")
             sender = await self.directory.someone(team, user["id"], user.get("username") or user.get("name", ""))
@@ -367,15 +426,18 @@ class SlackAdapter:
                 channel = Channel(PLATFORM, team, "", is_direct=True)
             ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
             ref = MessageRef(PLATFORM, team, channel_id, ts) if ts else None
-            pressed = Pressed(sender, channel, action_name(action.get("action_id", "")), value, ref)
-            await answer(await self.core.handle(pressed))
+            return Pressed(sender, channel, action_name(action.get("action_id", "")), value, ref), ""
 
-        await self._acked(ack, "button", work, answer)
+        return await self._take(ack, body, "button", address, translate)
 
     async def _view(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        """A modal came back: the core's answer replaces it (a result, or the form again with a problem)."""
+        """A modal came back: the core's answer replaces it (a result, or the form again with a problem). Done
+        before the ack, which carries that answer, so nothing acked is left to do."""
         self.busy += 1
         try:
+            if not await self._first(body):
+                await ack()
+                return
             view, team, user = body["view"], _team(body), body["user"]
             meta = inbound.metadata_of(view.get("private_metadata", ""))
             channel_id = meta.get("channel", "")

@@ -17,3 +17,9 @@ SLACK_MAX_INPUT_CHARS = 10_000
 """A modal's text input (Slack caps them at 3,000); features say themselves when an answer is too long."""
 SLACK_MAX_METADATA_CHARS = 3000
 """A modal's private_metadata, as Slack limits it."""
+SLACK_FIND_PAGE = 200
+"""Messages read per page when looking for a delivery whose outcome is unknown (conversations.history)."""
+SLACK_FIND_PAGES = 5
+"""At most this many pages: a conversation busier than that since the attempt gets the message again."""
+SLACK_FIND_SKEW_SECONDS = 60
+"""Looked for from this long before the unsure attempt began, in case Slack's clock is behind ours."""

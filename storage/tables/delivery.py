@@ -18,6 +18,7 @@ outbox = Table(
     Column("version", Integer, nullable=False, default=1),
     Column("not_before", UTCDateTime, nullable=False),
     Column("claimed_until", UTCDateTime),
+    Column("unsure_since", UTCDateTime),  # an attempt since then may have reached the platform unacknowledged
     Column("last_error", Text),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),

@@ -26,6 +26,15 @@ What it does:
 - `response_url(user_id)` hands out URLs (for slash commands and interactivity payloads) whose posts are
   recorded in `responses` (with `_user` set); `ephemerals(user_id)` collects everything shown only to one
   person, through either route.
+- Message metadata as Slack keeps it: chat.postMessage's `metadata` (`event_type` + `event_payload`) is stored
+  with the message and returned by conversations.history / conversations.replies when `include_all_metadata`
+  is set. History answers as Slack does: top-level messages only (replies through conversations.replies),
+  newest first, `oldest`/`latest` exclusive unless `inclusive`, `limit` and a `cursor` with `has_more`, and
+  `not_in_channel` for a channel the bot is not a member of. Message timestamps come from `now` (wall-clock
+  time by default), so `oldest` windows mean what they mean on Slack.
+- `hold(method, when=...)`: the next matching call is carried out (a post is stored) but its answer waits
+  until `release()` — the moment between Slack doing something and the caller hearing of it, made reachable
+  without timing: `await hold.reached.wait()`, then kill the caller.
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ import itertools
 import json
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -66,6 +76,20 @@ class Scripted:
 
 
 @dataclass
+class Hold:
+    """One call held between being carried out and being answered (`FakeSlackAPI.hold`)."""
+
+    method: str
+    when: Callable[[dict[str, Any]], bool]
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class FakeSlackAPI:
     team_id: str = TEAM_ID
     calls: list[Call] = field(default_factory=list)
@@ -80,11 +104,15 @@ class FakeSlackAPI:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     _scripts: dict[str, deque[Scripted]] = field(default_factory=dict)
+    _holds: list[Hold] = field(default_factory=list)
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
     port: int = 0
-    _held: set[str] = field(default_factory=set)
-    _released: asyncio.Event = field(default_factory=asyncio.Event)
+    _paused: set[str] = field(default_factory=set)
+    _resumed: asyncio.Event = field(default_factory=asyncio.Event)
+    now: Callable[[], float] = time.time
+    """Slack's clock, for message timestamps."""
+    _last_ts: int = 0
 
     def __post_init__(self) -> None:
         self.add_user(BOT_USER_ID, "huzzah", real_name="Huzzah", is_bot=True)
@@ -145,18 +173,29 @@ class FakeSlackAPI:
             body = {"ok": False, "error": "ratelimited"} if status == 429 else {"ok": status < 400}
         self._scripts.setdefault(method, deque()).append(Scripted(status, body, headers or {}, times))
 
-    def hold(self, *methods: str) -> None:
-        """Keep these methods (`"respond"`: posts to response_urls) waiting until `release()`."""
-        self._held.update(methods)
-        self._released.clear()
+    def pause(self, *methods: str) -> None:
+        """Keep these methods (`"respond"`: posts to response_urls) from being carried out until `resume()`."""
+        self._paused.update(methods)
+        self._resumed.clear()
 
-    def release(self) -> None:
-        self._held.clear()
-        self._released.set()
+    def resume(self) -> None:
+        self._paused.clear()
+        self._resumed.set()
 
-    async def _wait_if_held(self, method: str) -> None:
-        if method in self._held:
-            await self._released.wait()
+    async def _wait_if_paused(self, method: str) -> None:
+        if method in self._paused:
+            await self._resumed.wait()
+
+    def hold(self, method: str, when: Callable[[dict[str, Any]], bool] = lambda params: True) -> Hold:
+        """The next call of `method` whose params match `when` is carried out, then answered only after
+        `release()` (a caller killed meanwhile never hears back)."""
+        held = Hold(method, when)
+        self._holds.append(held)
+        return held
+
+    def delivered(self, key: str) -> list[dict[str, Any]]:
+        """Stored messages tagged with this outbox delivery key (metadata `huzzah_delivery`)."""
+        return [m for m in self.messages if ((m.get("metadata") or {}).get("event_payload") or {}).get("key") == key]
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == method]
@@ -195,11 +234,13 @@ class FakeSlackAPI:
         return self.base_url
 
     async def close(self) -> None:
+        for held in self._holds:
+            held.release()
         if self._runner is not None:
             await self._runner.cleanup()
 
     async def _respond(self, request: web.Request) -> web.Response:
-        await self._wait_if_held("respond")
+        await self._wait_if_paused("respond")
         body = await request.json()
         self.responses.append({**body, "url": str(request.url), "_user": request.match_info["user"]})
         return web.Response(text="ok")
@@ -229,7 +270,7 @@ class FakeSlackAPI:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        await self._wait_if_held(method)
+        await self._wait_if_paused(method)
         params = await _params(request)
         self.calls.append(Call(method, params, dict(request.headers)))
         queued = self._scripts.get(method)
@@ -241,12 +282,20 @@ class FakeSlackAPI:
             return web.json_response(scripted.body, status=scripted.status, headers=scripted.headers)
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         body = handler(params) if handler else {"ok": False, "error": "unknown_method"}
+        held = next((h for h in self._holds if h.method == method and h.when(params)), None)
+        if held is not None:
+            self._holds.remove(held)
+            held.params = params
+            held.reached.set()
+            await held.released.wait()
         return web.json_response(body)
 
     # ---- the methods --------------------------------------------------------------------------------
 
     def _ts(self) -> str:
-        return f"1763283600.{next(self._counter):06d}"
+        """Slack's message ids: the time, in microseconds, unique within the workspace."""
+        self._last_ts = max(int(self.now() * 1_000_000), self._last_ts + 1)
+        return f"{self._last_ts // 1_000_000}.{self._last_ts % 1_000_000:06d}"
 
     def _channel_id(self, ref: str) -> str | None:
         if ref in self.channels or ref.startswith("D"):
@@ -272,8 +321,61 @@ class FakeSlackAPI:
                    "blocks": params.get("blocks", []), "ts": ts, "team": self.team_id}
         if params.get("thread_ts"):
             message["thread_ts"] = params["thread_ts"]
+        metadata = params.get("metadata")
+        if metadata:
+            if not isinstance(metadata, dict) or not metadata.get("event_type") or not isinstance(
+                    metadata.get("event_payload"), dict):
+                return {"ok": False, "error": "invalid_metadata_format"}
+            message["metadata"] = {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}
         self.messages.append({**message, "channel": channel})
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _readable(self, channel: str) -> dict[str, Any] | None:
+        """None when the bot may read this conversation's history; else Slack's error answer."""
+        if channel.startswith("D"):
+            return None if channel[1:] in self.users else {"ok": False, "error": "channel_not_found"}
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        if BOT_USER_ID not in self.channels[channel]["members"]:
+            return {"ok": False, "error": "not_in_channel"}
+        return None
+
+    def _page(self, found: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
+        """One page of `found` (already in Slack's order), as history and replies answer it."""
+        wanted_metadata = _flag(params.get("include_all_metadata"))
+        oldest, latest = float(params.get("oldest") or 0), float(params.get("latest") or "inf")
+        inclusive = _flag(params.get("inclusive"))
+
+        def within(ts: float) -> bool:
+            return (oldest <= ts <= latest) if inclusive else (oldest < ts < latest)
+
+        found = [m for m in found if within(float(m["ts"]))]
+        limit = min(max(int(params.get("limit") or 100), 1), 999)
+        start = int(str(params.get("cursor") or "offset:0").split(":")[1])
+        page = found[start:start + limit]
+        shown = [{k: v for k, v in m.items() if k != "channel" and (k != "metadata" or wanted_metadata)}
+                 for m in page]
+        more = start + limit < len(found)
+        return {"ok": True, "messages": shown, "has_more": more,
+                "response_metadata": {"next_cursor": f"offset:{start + limit}" if more else ""}}
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        refused = self._readable(channel)
+        if refused:
+            return refused
+        top = [m for m in self.messages if m["channel"] == channel and m.get("thread_ts", m["ts"]) == m["ts"]]
+        return self._page(sorted(top, key=lambda m: float(m["ts"]), reverse=True), params)
+
+    def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, parent = str(params.get("channel", "")), str(params.get("ts", ""))
+        refused = self._readable(channel)
+        if refused:
+            return refused
+        thread = [m for m in self.messages if m["channel"] == channel and parent in (m["ts"], m.get("thread_ts"))]
+        if not any(m["ts"] == parent for m in thread):
+            return {"ok": False, "error": "thread_not_found"}
+        return self._page(sorted(thread, key=lambda m: float(m["ts"])), params)
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel_id(str(params.get("channel", "")))
@@ -362,6 +464,11 @@ class FakeSlackAPI:
             return {"ok": False, "error": "file_not_found"}
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", ""), "name": f.get("title", "")}
                                       for f in files]}
+
+
+def _flag(value: Any) -> bool:
+    """A boolean argument as Slack reads it from a form or a query string."""
+    return str(value).lower() in ("1", "true")
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

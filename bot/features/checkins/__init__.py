@@ -34,6 +34,7 @@ def build(ctx: Context) -> Handlers:
         actions={MOOD_ACTION: answers.press, VENT_ACTION: vents.press},
         forms={VENT_FORM: vents.submit},
         tickers=(Rounds(ctx, members).tick,),
+        confidential=frozenset({MOOD_ACTION, VENT_ACTION, VENT_FORM, OpenVent}),
     )
 
 

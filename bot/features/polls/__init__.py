@@ -34,6 +34,7 @@ def build(ctx: Context) -> Handlers:
         forms={BUILDER: asking.submitted},
         views={VIEW: view},
         tickers=(closing.tick,),
+        confidential=frozenset({VOTE}),  # a ballot in an anonymous poll (one button for both kinds of poll)
     )
 
 

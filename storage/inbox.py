@@ -1,0 +1,84 @@
+"""The inbox's rows: taken in the acknowledgement's transaction, claimed by whoever works them off, deleted in the
+transaction that commits the work's effect (see `bot.inbox`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.db import Step
+from storage.delivery import claim_once
+from storage.tables.inbox import inbox
+
+
+class AlreadyFinished(Exception):
+    """Another worker finished this row first (its holder was presumed dead and it was worked off twice): the
+    transaction that tried to finish it again rolls back, so its effect happens once."""
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    id: int
+    platform: str
+    payload: Any
+    attempts: int
+    created_at: datetime
+
+
+_ROW = (inbox.c.id, inbox.c.platform, inbox.c.payload, inbox.c.attempts, inbox.c.created_at)
+
+
+async def take(conn: AsyncConnection, platform: str, payload: Any, at: datetime, held_until: datetime, *,
+               once: str = "") -> int | None:
+    """Write one row, held by the caller until `held_until`; with `once`, only if that delivery id is claimed now
+    for the first time (None when it was claimed before: a platform's retry)."""
+    if once and not await claim_once(conn, once, at):
+        return None
+    result = await conn.execute(insert(inbox).values(
+        platform=platform, payload=payload, attempts=1, claimed_until=held_until, created_at=at,
+    ))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+async def abandoned(conn: AsyncConnection, platforms: list[str], now: datetime, limit: int) -> list[int]:
+    """Rows of these platforms whose holder let the claim run out (it stopped, or died, before finishing)."""
+    rows = await conn.execute(
+        select(inbox.c.id)
+        .where(inbox.c.platform.in_(platforms), inbox.c.claimed_until < now)
+        .order_by(inbox.c.id)
+        .limit(limit)
+    )
+    return list(rows.scalars())
+
+
+async def claim(conn: AsyncConnection, row_id: int, now: datetime, until: datetime) -> InboxRow | None:
+    """Hold an abandoned row; None when another instance holds or finished it."""
+    result = await conn.execute(
+        update(inbox)
+        .where(inbox.c.id == row_id, inbox.c.claimed_until < now)
+        .values(claimed_until=until, attempts=inbox.c.attempts + 1)
+    )
+    if result.rowcount != 1:
+        return None
+    r = (await conn.execute(select(*_ROW).where(inbox.c.id == row_id))).one()
+    return InboxRow(r.id, r.platform, r.payload, r.attempts, r.created_at)
+
+
+async def finish(conn: AsyncConnection, row_id: int) -> bool:
+    """Delete the row; False when it was already gone."""
+    return (await conn.execute(delete(inbox).where(inbox.c.id == row_id))).rowcount == 1
+
+
+def finishing(row_id: int) -> Step:
+    """The ride-along step (`Database.ride_along`) that finishes `row_id` with the work's first write — and
+    refuses that write if someone else already finished the row."""
+
+    async def step(conn: AsyncConnection) -> None:
+        if not await finish(conn, row_id):
+            raise AlreadyFinished(row_id)
+
+    return step
