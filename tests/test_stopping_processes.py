@@ -183,8 +183,11 @@ async def test_requests_acked_by_a_process_killed_before_doing_them_are_done_onc
         await run_out_claims(db, inbox)
         again = await procs.serve()
         await again.port()
-        await until(lambda: all_sent(db), "the requests finished and their posts delivered")
-        await until(lambda: len(api.responses) == 5, "every giver told")
+        async def all_done() -> bool:  # every request worked off and every post out; not just those seen so far
+            return (await count(db, kudos) == 5 and await count(db, inbox) == 0 and await all_sent(db)
+                    and len(api.responses) == 5)
+
+        await until(all_done, "the requests finished, their posts delivered and every giver told")
         again.signal(signal.SIGTERM)
         assert await again.exited() == 0, again.text()
 
