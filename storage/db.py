@@ -206,6 +206,11 @@ class Database:
     async def reach(self) -> None:
         """Connect once, or raise ConfigError saying in one line why not and what to fix (start-up only: a
         database lost later is the health check's and the outbox's business)."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).parent.is_dir():
+            # said before any connection is tried: a failed one leaves a driver thread that outlives the loop
+            raise ConfigError(f"database {shown(url)}: cannot open the SQLite file {url.database} — does its folder "
+                              "exist, and may Huzzah write there?")
         try:
             await self.ping()
         except (OSError, SQLAlchemyError) as exc:
