@@ -78,6 +78,7 @@ def test_a_mood_press_never_swallows_the_next_line_and_yes_to_let_it_out_keeps_n
     chat.expect_exact("Open “Get it off your chest” now? [y/N]")
     chat.send("stats\r")  # meant as the next command: asked again, never kept
     chat.expect_exact("Please answer yes or no.")
+    chat.expect_exact("Open “Get it off your chest” now? [y/N] ")  # asked again: now reading, so Ctrl-C reaches it
     chat.sendintr()  # Ctrl-C inside a form closes it
     chat.expect_exact("(form closed — nothing was sent)")
     chat.expect_exact(PROMPT)
