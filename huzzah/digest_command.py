@@ -56,7 +56,8 @@ async def post_now(core: Huzzah, teams: list[str], week: Week) -> int:
               file=sys.stderr)
         return 2
     if not has_audience(core.settings):
-        print("huzzah: nowhere to post — name digest.channels or digest.managers in app.yaml", file=sys.stderr)
+        print("huzzah: nowhere to post — name managers or digest_channels under each team in app.yaml "
+              "(or digest.channels/digest.managers for a single team)", file=sys.stderr)
         return 2
     for team in teams:
         sent = await WeeklyDigest(core.ctx).post(team, week)

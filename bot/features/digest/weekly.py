@@ -15,7 +15,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.context import Context
-from bot.features.digest.audience import deliveries, has_audience
+from bot.features.digest.audience import csv_managers, deliveries, has_audience
 from bot.features.digest.chart import draw
 from bot.features.digest.figures import Digest, gather
 from bot.features.digest.settings import DigestSettings
@@ -94,9 +94,10 @@ class WeeklyDigest:
     async def post(self, team: str, week: Week) -> int | None:
         """Queue the digest to everyone configured; how many recipients, or None if it was already settled."""
         msg = await render(self.ctx, await gather(self.ctx, team, week))
+        more = await csv_managers(self.ctx, team)
         now = self.ctx.clock.now()
         async with self.ctx.db.transaction() as conn:
-            planned = await deliveries(conn, self.ctx.settings, team, week.label, msg)
+            planned = await deliveries(conn, self.ctx.settings, team, week.label, msg, more_managers=more)
             if not await claim_run(conn, team, week.label, POSTED, len(planned), now):
                 return None
             for key, delivery in planned:
