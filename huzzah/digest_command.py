@@ -8,6 +8,7 @@ from pathlib import Path
 
 from adapters.console.render import render as render_text
 from bot.app import Huzzah
+from bot.features.checkins.report import MoodWeeks
 from bot.features.digest.audience import has_audience
 from bot.features.digest.figures import gather
 from bot.features.digest.week import Week
@@ -38,8 +39,9 @@ def choose(core: Huzzah, team: str | None, week: str | None) -> tuple[list[str],
 
 
 async def preview(core: Huzzah, teams: list[str], week: Week, folder: Path) -> int:
+    weeks = MoodWeeks(core.settings.anonymity.min_group_size)
     for team in teams:
-        msg = await render(core.ctx, await gather(core.ctx, team, week))
+        msg = await render(core.ctx, await gather(core.ctx, team, week, weeks))
         print(render_text(msg))
         for image in (b for b in msg.blocks if isinstance(b, Image)):
             path = chart_path(folder, team, week)
@@ -59,8 +61,9 @@ async def post_now(core: Huzzah, teams: list[str], week: Week) -> int:
         print("huzzah: nowhere to post — name managers or digest_channels under each team in app.yaml "
               "(or digest.channels/digest.managers for a single team)", file=sys.stderr)
         return 2
+    weeks = MoodWeeks(core.settings.anonymity.min_group_size)
     for team in teams:
-        sent = await WeeklyDigest(core.ctx).post(team, week)
+        sent = await WeeklyDigest(core.ctx).post(team, week, weeks)
         if sent is None:
             async with core.ctx.db.transaction() as conn:
                 outcome, at = await run_of(conn, team, week.label) or ("settled", None)

@@ -15,6 +15,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.context import Context
+from bot.features.checkins.report import MoodWeeks
 from bot.features.digest.audience import csv_managers, deliveries, has_audience
 from bot.features.digest.chart import draw
 from bot.features.digest.figures import Digest, gather
@@ -66,17 +67,18 @@ class WeeklyDigest:
                 continue
             if week.end(settings.zone) <= began:
                 continue  # the week ended before anyone used Huzzah: an empty digest would only be noise
+            weeks = MoodWeeks(settings.anonymity.min_group_size)
             for team in self.teams():
-                await self.settle(team, week, due, now)
+                await self.settle(team, week, due, now, weeks)
 
-    async def settle(self, team: str, week: Week, due: datetime, now: datetime) -> None:
+    async def settle(self, team: str, week: Week, due: datetime, now: datetime, weeks: MoodWeeks) -> None:
         async with self.ctx.db.transaction() as conn:
             if await run_of(conn, team, week.label) is not None:
                 return
         if now - due > timedelta(hours=self.ctx.settings.section(DigestSettings).grace_hours):
             await self.skip(team, week, due, now)
             return
-        await self.post(team, week)
+        await self.post(team, week, weeks)
 
     async def skip(self, team: str, week: Week, due: datetime, now: datetime) -> None:
         """Settle a digest whose grace window passed with no instance running: logged, never posted late."""
@@ -91,9 +93,11 @@ class WeeklyDigest:
             self.ctx.settings.section(DigestSettings).grace_hours,
         )
 
-    async def post(self, team: str, week: Week) -> int | None:
-        """Queue the digest to everyone configured; how many recipients, or None if it was already settled."""
-        msg = await render(self.ctx, await gather(self.ctx, team, week))
+    async def post(self, team: str, week: Week, weeks: MoodWeeks | None = None) -> int | None:
+        """Queue the digest to everyone configured; how many recipients, or None if it was already settled.
+
+        `weeks`: one per run, shared by every team's digest (each week's mood figures counted once)."""
+        msg = await render(self.ctx, await gather(self.ctx, team, week, weeks))
         more = await csv_managers(self.ctx, team)
         now = self.ctx.clock.now()
         async with self.ctx.db.transaction() as conn:
