@@ -87,11 +87,12 @@ async def csv_managers(ctx: Context, team: str) -> list[Person]:
 
 
 async def deliveries(
-    conn: AsyncConnection, settings: Settings, team: str, week: str, msg: Message, *,
+    conn: AsyncConnection, prefix: str, team: str, audience: Audience, msg: Message, *,
     private: Message | None = None, more_managers: list[Person] | tuple[Person, ...] = (),
 ) -> list[tuple[str, Delivery]]:
-    """(key, delivery) per recipient: the key names the recipient, so a resumed run never posts twice.
+    """(key, delivery) per recipient: `prefix` + the recipient, so a resumed run never posts twice.
 
+    `team`: whose workspace to post in on each platform (any name: the busiest workspace is the fallback).
     `private`: what managers get by DM when it says more than the channel post (fairness nudges);
     `more_managers`: those found outside app.yaml (`csv_managers`, looked up before the transaction).
     A platform the team has never been seen on is skipped (with a warning): there is no workspace to post in.
@@ -104,16 +105,15 @@ async def deliveries(
         if platform not in workspaces:
             workspaces[platform] = await home_workspace(conn, team, platform)
             if workspaces[platform] is None:
-                log.warning("digest for %s %s: no %s workspace known yet, skipping it there", team, week, platform)
+                log.warning("%s: no %s workspace known yet, skipping it there", prefix, platform)
         return workspaces[platform]
 
-    audience = audience_of(settings, team)
     for raw in audience.channels:
         where = parse_where(raw)
         ws = await workspace(where.platform)
         if ws is not None:
             channel = Channel(where.platform, ws, where.ref, name=where.ref)
-            out.append((f"digest:{team}:{week}:post:{raw}", Post(channel, msg)))
+            out.append((f"{prefix}:post:{raw}", Post(channel, msg)))
     named: set[tuple[str, str]] = set()
     for raw in audience.managers:
         platform, _, user = raw.partition(":")
@@ -121,10 +121,9 @@ async def deliveries(
         if ws is not None:
             user = user.strip().lstrip("@")
             named.add((platform, user))
-            out.append((f"digest:{team}:{week}:dm:{raw}", Direct(Person(platform, ws, user, user), to_managers)))
+            out.append((f"{prefix}:dm:{raw}", Direct(Person(platform, ws, user, user), to_managers)))
     for person in more_managers:
         if (person.platform, person.user_id) not in named:
             named.add((person.platform, person.user_id))
-            key = f"digest:{team}:{week}:dm:{person.platform}:{person.user_id}"
-            out.append((key, Direct(person, to_managers)))
+            out.append((f"{prefix}:dm:{person.platform}:{person.user_id}", Direct(person, to_managers)))
     return out
