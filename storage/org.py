@@ -76,7 +76,8 @@ async def set_featured(conn: AsyncConnection, person_id: int, featured: bool, at
     if featured:
         await conn.execute(delete(brag_optouts).where(brag_optouts.c.person_id == person_id))
     else:
-        await conn.execute(insert_for(conn)(brag_optouts).values(person_id=person_id, since=at).on_conflict_do_nothing())
+        stmt = insert_for(conn)(brag_optouts).values(person_id=person_id, since=at)
+        await conn.execute(stmt.on_conflict_do_nothing())
 
 
 async def opted_out(conn: AsyncConnection) -> set[int]:

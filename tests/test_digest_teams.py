@@ -13,18 +13,16 @@ from sqlalchemy import select
 from adapters.slack.roster import SlackRoster
 from bot.config import ConfigError, MembershipSettings, Settings, TeamSettings
 from bot.features.digest.audience import audience_of
+from bot.features.digest.week import Week
 from bot.membership import MembershipError, read_members
-from bot.people import Person
 from bot.settings import load_settings
-from storage import checkins
 from storage.db import Database
-from storage.people import upsert_person
 from storage.tables.checkins import checkin_invites, checkin_rounds
 from storage.tables.people import people
 from tests.fakes.slack_api import TEAM_ID, FakeSlackAPI
+from tests.org_support import a_round
 from tests.slack_support import SlackHarness
 
-FRIDAY = datetime(2026, 11, 20, 15, tzinfo=UTC)
 DIGEST_TIME = datetime(2026, 11, 23, 9, 1, tzinfo=UTC)
 VENTS = {"Support": "the escalation queue in support is drowning us", "Billing": "billing refunds tool keeps crashing"}
 
@@ -41,14 +39,7 @@ def settings(settings: Settings) -> Settings:
 
 async def a_closed_round(db: Database, team: str, vent: str) -> None:
     """Twelve answers and a vent: enough for the digest to quote vents (min_free_text_group is 10)."""
-    async with db.transaction() as conn:
-        found = await checkins.ensure_round(conn, team, "2026-W47", FRIDAY)
-        for n in range(12):
-            pid = await upsert_person(conn, Person("slack", TEAM_ID, f"U{team.upper()}{n}", f"{team}{n}"), FRIDAY)
-            await checkins.add_invite(conn, found.id, pid, FRIDAY)
-            await checkins.record_mood(conn, found.id, pid, 4)
-        await checkins.add_vent(conn, found.id, vent)
-        await checkins.close_round(conn, found.id)
+    await a_round(db, team, Week(2026, 47), 12, [4] * 12, (vent,), platform="slack", workspace=TEAM_ID)
 
 
 def deliveries(api: FakeSlackAPI) -> list[tuple[str, str]]:
