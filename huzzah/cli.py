@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import tempfile
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
@@ -44,6 +45,13 @@ def port_number(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1 to 65535, or 0 for any free one)")
     return port
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date — write YYYY-MM-DD, e.g. 2026-01-01") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,6 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
                              help="queue it now for digest.channels and digest.managers — never twice per week")
     digest.add_argument("--chart-dir", default=".", help="folder for the chart PNG (default: the current folder)")
     digest.set_defaults(post=False)
+
+    metrics = commands.add_parser("import-metrics", help="import per-team weekly business figures (CSAT, …) from a CSV")
+    metrics.add_argument("file", help="CSV with columns team,week then any named numeric columns (e.g. csat,fcr)")
+    export = commands.add_parser("export", help="export kudos, or the roll-up's figures, as CSV or JSON (for HR)")
+    export.add_argument("what", choices=("kudos", "figures"), help="kudos: every kudos; figures: the roll-up's")
+    export.add_argument("--since", type=iso_date, help="kudos from this date (YYYY-MM-DD; default: all)")
+    export.add_argument("--week", help="figures of this ISO week, e.g. 2026-W47 (default: the week just ended)")
+    export.add_argument("--format", choices=("csv", "json"), default="csv", help="csv (default) or json")
+    export.add_argument("--output", help="file to write (default: this terminal)")
 
     _shutdown_option(commands.add_parser("scheduler", help="run the scheduled work on its own (no web server)"))
 
@@ -205,6 +222,14 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> int:
         return await (post_now(core, teams, week) if args.post else preview(core, teams, week, Path(args.chart_dir)))
 
 
+async def _org(settings: Settings, args: argparse.Namespace) -> int:
+    from huzzah.org_command import export, import_metrics
+    from huzzah.wiring import running_core
+
+    async with running_core(settings) as core:
+        return await (import_metrics(core, Path(args.file)) if args.command == "import-metrics" else export(core, args))
+
+
 async def _scheduler(settings: Settings, grace: float) -> int:
     """Like `serve` without the web server; on SIGTERM or SIGINT it stops the same way (`huzzah.server`)."""
     from huzzah.lifecycle import StopSignals, stop_in_order
@@ -265,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
                 return asyncio.run(_serve(settings, args, grace))
             case "digest":
                 return asyncio.run(_digest(settings, args))
+            case "import-metrics" | "export":
+                return asyncio.run(_org(settings, args))
             case "scheduler":
                 return asyncio.run(_scheduler(settings, shutdown_timeout(args.shutdown_timeout, os.environ)))
             case "teams-package":
