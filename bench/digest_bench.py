@@ -40,6 +40,9 @@ from bot.config import Settings, TeamSettings
 from bot.context import Context
 from bot.features.checkins.report import MoodWeeks, mood_report
 from bot.features.digest.figures import gather
+from bot.features.digest.period import Period
+from bot.features.digest.rollup import gather_rollup
+from bot.features.digest.rollup_chart import draw_rollup
 from bot.features.digest.week import Week
 from bot.features.digest.weekly import render
 from bot.features.polls.report import closed_polls
@@ -210,6 +213,11 @@ async def measure_runs(url: str, size: Size, before: bool) -> None:
     try:
         after = await weekly_run(ctx, shared=True)
         print(f"  whole weekly run, figures once per run: {whole(after)}")
+        began = time.perf_counter()
+        rollup = await gather_rollup(ctx, Period((LAST,), False))
+        draw_rollup(rollup)
+        print(f"  executive roll-up of every team (figures + chart, on its own): "
+              f"{(time.perf_counter() - began) * 1000:.0f} ms, {len(rollup.teams)} teams shown")
         if before:
             old = await weekly_run(ctx, shared=False)
             print(f"  whole weekly run, figures once per team (before): {whole(old)}")
