@@ -102,9 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--chart-dir", default=".", help="folder for the chart PNG (default: the current folder)")
     digest.set_defaults(post=False)
 
-    metrics = commands.add_parser("import-metrics", help="import per-team weekly business figures (CSAT, …) from a CSV")
+    metrics = commands.add_parser("import-metrics", help="import teams' weekly CSAT, FCR, … from a CSV")
     metrics.add_argument("file", help="CSV with columns team,week then any named numeric columns (e.g. csat,fcr)")
-    export = commands.add_parser("export", help="export kudos, or the roll-up's figures, as CSV or JSON (for HR)")
+    export = commands.add_parser("export", help="export kudos or the roll-up's figures (CSV, JSON)")
     export.add_argument("what", choices=("kudos", "figures"), help="kudos: every kudos; figures: the roll-up's")
     export.add_argument("--since", type=iso_date, help="kudos from this date (YYYY-MM-DD; default: all)")
     export.add_argument("--week", help="figures of this ISO week, e.g. 2026-W47 (default: the week just ended)")

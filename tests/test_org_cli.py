@@ -23,6 +23,7 @@ from bot.messages import plain_text
 from bot.settings import load_settings
 from huzzah.cli import main
 from storage.db import Database
+from tests.cli_support import install
 from tests.conftest import TEAM
 from tests.org_support import a_round
 
@@ -45,12 +46,7 @@ SAID = [  # (day of November 2026, who, words, channel)
 
 @pytest.fixture
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    config = tmp_path / "app.yaml"
-    config.write_text(CONFIG, encoding="utf-8")
-    url = f"sqlite+aiosqlite:///{tmp_path}/huzzah.db"
-    monkeypatch.setenv("HUZZAH_CONFIG", str(config))
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.chdir(tmp_path)
+    config, url = install(tmp_path, monkeypatch, CONFIG)
 
     async def seed() -> None:
         db = Database(url)
