@@ -18,11 +18,13 @@ from storage.org import last_thanked, spread
 MAX_NAMED = 10
 
 
-async def nudges(ctx: Context, team: str, week: Week, msg: Message) -> Message | None:
-    """`msg` with the nudges added, or None when there is nothing to add (no roster for the team's members)."""
+async def nudges(ctx: Context, team: str, week: Week, msg: Message, teams: TeamMembers | None = None) -> Message | None:
+    """`msg` with the nudges added, or None when there is nothing to add (no roster for the team's members).
+
+    `teams`: one per run, so every team's digest shares one fresh reading of who is in which team."""
     quiet = ctx.settings.section(DigestSettings).quiet_weeks
-    members = [p for p in (await TeamMembers(ctx, ctx.rosters).by_team(max_age=0)).get(team, [])
-               if p.active and not p.is_bot] if ctx.rosters else []
+    teams = teams or TeamMembers(ctx, ctx.rosters)
+    members = [p for p in (await teams.by_team()).get(team, []) if p.active and not p.is_bot] if ctx.rosters else []
     if not members:
         return None
     zone = ctx.settings.zone

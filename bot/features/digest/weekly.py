@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from bot.context import Context
+from bot.features.checkins.members import TeamMembers
 from bot.features.checkins.report import MoodWeeks
 from bot.features.digest.audience import Audience, audience_of, csv_managers, deliveries, has_audience
 from bot.features.digest.brag import brag_highlights, brag_message
@@ -86,9 +87,10 @@ class WeeklyDigest:
             if week.end(self.ctx.settings.zone) <= began:
                 continue  # the week ended before anyone used Huzzah: an empty digest would only be noise
             weeks = MoodWeeks(self.ctx.settings.anonymity.min_group_size)
+            members = TeamMembers(self.ctx, self.ctx.rosters)  # read afresh once per run, shared by every team
             if has_audience(self.ctx.settings):
                 for team in self.teams():
-                    await self.settle(team, week.label, due, now, partial(self.post, team, week, weeks))
+                    await self.settle(team, week.label, due, now, partial(self.post, team, week, weeks, members))
             rollup = self.settings.rollup
             period = Period.ending(week, rollup.every)
             if rollup.enabled and period is not None:
@@ -118,14 +120,16 @@ class WeeklyDigest:
             name, label, f"{due:%Y-%m-%d %H:%M} UTC", f"{now:%Y-%m-%d %H:%M} UTC", self.settings.grace_hours,
         )
 
-    async def post(self, team: str, week: Week, weeks: MoodWeeks | None = None) -> int | None:
+    async def post(self, team: str, week: Week, weeks: MoodWeeks | None = None,
+                   members: TeamMembers | None = None) -> int | None:
         """Queue the digest to everyone configured; how many recipients, or None if it was already settled.
 
-        `weeks`: one per run, shared by every team's digest (each week's mood figures counted once).
+        `weeks` and `members`: one per run, shared by every team's digest (each week's mood figures counted
+        once, and membership read once).
         Managers' copies by DM add the fairness nudges; the channel post does not."""
         digest = await gather(self.ctx, team, week, weeks)
         msg = await render(self.ctx, digest)
-        private = await nudges(self.ctx, team, week, msg)
+        private = await nudges(self.ctx, team, week, msg, members)
         more = await csv_managers(self.ctx, team)
         return await self._queue(team, week.label, f"digest:{team}:{week.label}", audience_of(self.ctx.settings, team),
                                  msg, private=private, more=more)
