@@ -70,7 +70,8 @@ async def post_now(core: Huzzah, teams: list[str], week: Week) -> int:
             when = f" on {at:%Y-%m-%d %H:%M} UTC" if at else ""
             print(f"{team} {week.label}: already {outcome}{when}; a digest goes out at most once per week.")
         elif sent == 0:
-            print(f"{team} {week.label}: no workspace known yet for the platforms in digest settings; nothing sent.")
+            print(f"{team} {week.label}: nothing sent — the team names no managers or digest_channels in app.yaml, "
+                  "or no workspace is known yet on their platforms.")
         else:
             print(f"{team} {week.label}: queued for {sent} recipient(s); a running `huzzah serve` delivers it.")
     await core.outbox.drain()
