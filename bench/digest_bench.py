@@ -46,6 +46,7 @@ from bot.features.digest.rollup_chart import draw_rollup
 from bot.features.digest.week import Week
 from bot.features.digest.weekly import render
 from bot.features.polls.report import closed_polls
+from storage import checkins as checkins_repo
 from storage.db import Database, normalize_url
 from storage.digest import kudos_figures
 from storage.schema import metadata
@@ -194,10 +195,23 @@ async def weekly_run(ctx: Context, shared: bool) -> list[float]:
     counts every week again, as before that change."""
     weeks = MoodWeeks(ctx.settings.anonymity.min_group_size) if shared else None
     out = []
-    for team in ctx.settings.teams:
-        began = time.perf_counter()
-        await render(ctx, await gather(ctx, team.name, LAST, weeks))
-        out.append(time.perf_counter() - began)
+    counted = checkins_repo.figures_for_week
+    calls = 0
+
+    async def counting(conn: Any, week: str) -> Any:
+        nonlocal calls
+        calls += 1
+        return await counted(conn, week)
+
+    checkins_repo.figures_for_week = counting  # type: ignore[assignment]
+    try:
+        for team in ctx.settings.teams:
+            began = time.perf_counter()
+            await render(ctx, await gather(ctx, team.name, LAST, weeks))
+            out.append(time.perf_counter() - began)
+    finally:
+        checkins_repo.figures_for_week = counted  # type: ignore[assignment]
+    print(f"    ({calls} counts of a week's check-in figures, every team's, for {len(out)} team digests)")
     return out
 
 
