@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest_mode.add_argument("--post", dest="post", action="store_true",
                              help="queue it now for digest.channels and digest.managers — never twice per week")
     digest.add_argument("--chart-dir", default=".", help="folder for the chart PNG (default: the current folder)")
+    digest.add_argument("--rollup", action="store_true", help="preview the executive roll-up of every team instead")
     digest.set_defaults(post=False)
 
     metrics = commands.add_parser("import-metrics", help="import teams' weekly CSAT, FCR, … from a CSV")
@@ -210,7 +211,7 @@ async def _db_upgrade() -> int:
 
 
 async def _digest(settings: Settings, args: argparse.Namespace) -> int:
-    from huzzah.digest_command import choose, post_now, preview
+    from huzzah.digest_command import choose, post_now, preview, preview_rollup
     from huzzah.wiring import running_core
 
     async with running_core(settings) as core:
@@ -219,6 +220,8 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> int:
             print(f"huzzah: {chosen}", file=sys.stderr)
             return 2
         teams, week = chosen
+        if args.rollup:
+            return await preview_rollup(core, week, Path(args.chart_dir))
         return await (post_now(core, teams, week) if args.post else preview(core, teams, week, Path(args.chart_dir)))
 
 

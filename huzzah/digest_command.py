@@ -11,9 +11,14 @@ from bot.app import Huzzah
 from bot.features.checkins.report import MoodWeeks
 from bot.features.digest.audience import has_audience
 from bot.features.digest.figures import gather
+from bot.features.digest.period import Period
+from bot.features.digest.rollup import gather_rollup
+from bot.features.digest.rollup_chart import draw_rollup
+from bot.features.digest.rollup_view import rollup_message
+from bot.features.digest.settings import DigestSettings
 from bot.features.digest.week import Week
 from bot.features.digest.weekly import WeeklyDigest, render
-from bot.messages import Image
+from bot.messages import Image, Message
 from storage.digest import run_of
 
 
@@ -38,17 +43,28 @@ def choose(core: Huzzah, team: str | None, week: str | None) -> tuple[list[str],
         return str(bad)
 
 
+def show(msg: Message, path: Path) -> None:
+    """The message as the terminal reads it, its chart saved as a PNG beside."""
+    print(render_text(msg))
+    for image in (b for b in msg.blocks if isinstance(b, Image)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(image.png)
+        print(f"(chart saved to {path})")
+    print()
+
+
 async def preview(core: Huzzah, teams: list[str], week: Week, folder: Path) -> int:
     weeks = MoodWeeks(core.settings.anonymity.min_group_size)
     for team in teams:
-        msg = await render(core.ctx, await gather(core.ctx, team, week, weeks))
-        print(render_text(msg))
-        for image in (b for b in msg.blocks if isinstance(b, Image)):
-            path = chart_path(folder, team, week)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(image.png)
-            print(f"(chart saved to {path})")
-        print()
+        show(await render(core.ctx, await gather(core.ctx, team, week, weeks)), chart_path(folder, team, week))
+    return 0
+
+
+async def preview_rollup(core: Huzzah, week: Week, folder: Path) -> int:
+    """The executive roll-up for the week (or, when monthly and the week ends a month, that month)."""
+    period = Period.ending(week, core.settings.section(DigestSettings).rollup.every) or Period((week,), False)
+    rollup = await gather_rollup(core.ctx, period)
+    show(rollup_message(core.settings, rollup, draw_rollup(rollup)), chart_path(folder, "rollup", week))
     return 0
 
 

@@ -121,3 +121,11 @@ def test_a_bad_metrics_csv_gets_one_line_naming_the_row_and_column(
     assert main(["import-metrics", "metrics.csv"]) == 2
     err = capsys.readouterr().err
     assert says in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_the_rollup_can_be_previewed_with_its_chart(installed: str, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["digest", "--rollup", "--week", "2026-W46"]) == 0
+    out = capsys.readouterr().out
+    assert "📈 Across the teams  2026-W46 · 9–15 Nov 2026" in out and "Whole organisation" in out
+    assert (tmp_path / "digest-rollup-2026-W46.png").read_bytes().startswith(b"\x89PNG")
