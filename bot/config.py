@@ -146,7 +146,7 @@ class TeamSettings(Strict):
 
 class MembershipSettings(Strict):
     """Membership kept in an HR system: a CSV of `email,team,manager` (the manager's email, optional), read
-    afresh for every round and digest; emails are resolved on `platform` (Slack's users.lookupByEmail)."""
+    afresh for every round and digest; emails are resolved on `platform` (on Slack, from users.list)."""
 
     csv: str = ""
     platform: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*$")] = "slack"

@@ -1,7 +1,7 @@
 """Who is in a Slack channel, user group or HR list, for check-in rounds and digests.
 
 A channel: `conversations.members` page by page; a user group (`@support-emea` or its `S…` id):
-`usergroups.users.list`; an email address (from a membership CSV): `users.lookupByEmail`. Each member then
+`usergroups.users.list`; an email address (from a membership CSV): looked up in `users.list`. Each member then
 goes through the directory's cached `users.info` (bots and deactivated accounts come back flagged, not
 dropped — the core decides whom to ask)."""
 
@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.directory import SlackDirectory
-from adapters.slack.limits import SLACK_MEMBERS_PAGE
+from adapters.slack.limits import SLACK_CACHE_SECONDS, SLACK_MEMBERS_PAGE
 from adapters.slack.render import PLATFORM
 from bot.people import Channel, Person
 
@@ -30,6 +32,7 @@ class SlackRoster:
         self.client = client
         self.directory = directory
         self._workspace = ""
+        self._email_index: tuple[float, dict[str, str]] | None = None
 
     async def members(self, channel: Channel) -> list[Person]:
         """`channel.id`: a channel (#name or id), a user group (@handle or S… id), or a person's email."""
@@ -95,11 +98,27 @@ class SlackRoster:
             return []
 
     async def _by_email(self, email: str) -> list[str]:
-        try:
-            return [str((await self.client.users_lookupByEmail(email=email))["user"]["id"])]
-        except SlackApiError as exc:
-            if exc.response.get("error") not in ("users_not_found", "missing_scope"):
-                raise
-            log.warning("no Slack account for a person in the membership CSV (%s): check the address",
-                        exc.response.get("error"))
+        found = (await self._emails()).get(email.casefold())
+        if found is None:
+            log.warning("no Slack account for a person in the membership CSV: check the address")
             return []
+        return [found]
+
+    async def _emails(self) -> dict[str, str]:
+        """Every account's email → id, from `users.list` pages: one page per 200 people, where a look-up per
+        person (`users.lookupByEmail`) would be thousands of rate-limited calls for each round."""
+        if self._email_index is None or time.monotonic() > self._email_index[0]:
+            index: dict[str, str] = {}
+            cursor = None
+            while True:
+                page = await self.client.users_list(limit=SLACK_MEMBERS_PAGE, cursor=cursor)
+                members: list[dict[str, Any]] = page.get("members", [])
+                for user in members:
+                    email = (user.get("profile") or {}).get("email")
+                    if email:
+                        index[str(email).casefold()] = str(user["id"])
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+            self._email_index = (time.monotonic() + SLACK_CACHE_SECONDS, index)
+        return self._email_index[1]

@@ -437,12 +437,13 @@ class FakeSlackAPI:
             return {"ok": False, "error": "no_such_subteam"}
         return {"ok": True, "users": list(group[1])}
 
-    def _users_lookupByEmail(self, params: dict[str, Any]) -> dict[str, Any]:
-        email = str(params.get("email", "")).casefold()
-        user = next((u for u in self.users.values() if u["profile"].get("email", "").casefold() == email), None)
-        if user is None:
-            return {"ok": False, "error": "users_not_found"}
-        return {"ok": True, "user": user}
+    def _users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Two users a page, so a test sees the pages followed."""
+        ids = list(self.users)
+        start = int(params.get("cursor") or 0)
+        following = str(start + 2) if start + 2 < len(ids) else ""
+        return {"ok": True, "members": [self.users[i] for i in ids[start:start + 2]],
+                "response_metadata": {"next_cursor": following}}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(params.get("user", "")))
