@@ -116,11 +116,40 @@ class AnonymitySettings(Strict):
         return self
 
 
+def check_sources(value: list[str], info: ValidationInfo) -> list[str]:
+    """Membership sources are written like channels: `slack:@support-emea`, `msteams:19:…@thread.tacv2`."""
+    try:
+        return check_channels(value, info)
+    except ValueError:
+        raise ValueError("write members as platform:group, e.g. slack:@support-emea (a Slack user group) or "
+                         "msteams:19:…@thread.tacv2 (a Teams team or channel)") from None
+
+
 class TeamSettings(Strict):
+    """A team: its members (the people in its channels, plus any user group or roster in `members`), and who
+    reads its digest (`managers` by DM, `digest_channels`) — a manager sees only the teams that name them."""
+
     name: Annotated[str, Field(min_length=1, max_length=80)]
     channels: list[str] = Field(default_factory=list)
+    members: list[str] = Field(default_factory=list)
+    managers: list[str] = Field(default_factory=list)
+    digest_channels: list[str] = Field(default_factory=list)
 
-    _channels = field_validator("channels")(check_channels)
+    _channels = field_validator("channels", "digest_channels")(check_channels)
+    _members = field_validator("members")(check_sources)
+    _managers = field_validator("managers")(check_managers)
+
+    @property
+    def has_audience(self) -> bool:
+        return bool(self.managers or self.digest_channels)
+
+
+class MembershipSettings(Strict):
+    """Membership kept in an HR system: a CSV of `email,team,manager` (the manager's email, optional), read
+    afresh for every round and digest; emails are resolved on `platform` (on Slack, from users.list)."""
+
+    csv: str = ""
+    platform: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*$")] = "slack"
 
 
 class Settings(BaseModel):
@@ -133,6 +162,7 @@ class Settings(BaseModel):
     values: list[CompanyValue] = Field(default_factory=list)
     anonymity: AnonymitySettings = AnonymitySettings()
     teams: list[TeamSettings] = Field(default_factory=list)
+    membership: MembershipSettings = MembershipSettings()
     retention_weeks: Annotated[int, Field(ge=1, le=520)] = 52
 
     @model_validator(mode="before")

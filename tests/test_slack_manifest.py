@@ -34,5 +34,6 @@ def test_the_scopes_cover_every_web_api_method_huzzah_calls() -> None:
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     needed = {"chat:write", "commands", "users:read", "im:write", "reactions:read", "app_mentions:read",
               "channels:read", "files:write", "im:history",
-              "channels:history", "groups:history"}  # conversations.history: looking for a post in doubt
+              "channels:history", "groups:history",  # conversations.history: looking for a post in doubt
+              "usergroups:read", "users:read.email"}  # team members from a user group or a membership CSV
     assert needed <= scopes

@@ -103,6 +103,8 @@ class FakeSlackAPI:
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    usergroups: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    """User group id → (handle, member ids), as usergroups.users.list answers."""
     _scripts: dict[str, deque[Scripted]] = field(default_factory=dict)
     _holds: list[Hold] = field(default_factory=list)
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -140,7 +142,8 @@ class FakeSlackAPI:
             "tz": tz, "tz_label": tz, "tz_offset": 0, "is_bot": is_bot, "is_app_user": False,
             "is_admin": False, "is_owner": False, "updated": 1700000000,
             "profile": {"real_name": shown, "display_name": name, "display_name_normalized": name,
-                        "real_name_normalized": shown, "team": self.team_id},
+                        "real_name_normalized": shown, "team": self.team_id,
+                        "email": f"{name}@example.com"},
         }
         self.users[user_id] = user
         return user
@@ -424,6 +427,23 @@ class FakeSlackAPI:
         if channel is None:
             return {"ok": False, "error": "channel_not_found"}
         return {"ok": True, "members": list(channel["members"]), "response_metadata": {"next_cursor": ""}}
+
+    def _usergroups_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "usergroups": [{"id": g, "handle": h} for g, (h, _) in self.usergroups.items()]}
+
+    def _usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        group = self.usergroups.get(str(params.get("usergroup", "")))
+        if group is None:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(group[1])}
+
+    def _users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Two users a page, so a test sees the pages followed."""
+        ids = list(self.users)
+        start = int(params.get("cursor") or 0)
+        following = str(start + 2) if start + 2 < len(ids) else ""
+        return {"ok": True, "members": [self.users[i] for i in ids[start:start + 2]],
+                "response_metadata": {"next_cursor": following}}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(params.get("user", "")))
