@@ -46,6 +46,9 @@ class Messenger(Protocol):
 
     async def update(self, ref: MessageRef, message: Message) -> None: ...
 
+    async def delete(self, ref: MessageRef) -> None:
+        """Take a message the bot posted down; one already gone counts as done."""
+
     async def find(self, where: Channel | Person, key: str, since: datetime,
                    thread: MessageRef | None = None) -> MessageRef | None:
         """The message posted with `key` in a channel (in `thread`, if given) or in the DM with a person, at or

@@ -111,6 +111,8 @@ class FakeBotConnector:
     def __init__(self) -> None:
         self.sent: list[Sent] = []
         self.updates: list[Sent] = []
+        self.deleted: list[tuple[str, str]] = []
+        """(conversation, activity id) of every activity the bot deleted."""
         self.created: list[dict[str, Any]] = []
         self.members: dict[str, list[dict[str, Any]]] = {}
         self.calls: list[tuple[str, str, int]] = []
@@ -130,6 +132,7 @@ class FakeBotConnector:
         app.router.add_post("/v3/conversations/{conversation}/activities", self._send)
         app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._send)
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._update)
+        app.router.add_delete("/v3/conversations/{conversation}/activities/{activity}", self._delete)
         app.router.add_get("/v3/conversations/{conversation}/pagedmembers", self._paged_members)
         app.router.add_get("/v3/conversations/{conversation}/members", self._all_members)
         app.router.add_get("/.well-known/openid-configuration", self._openid)
@@ -182,6 +185,10 @@ class FakeBotConnector:
                     authorization=request.headers.get("Authorization", ""))
         self.updates.append(edit)
         return web.json_response({"id": edit.id}, status=200)
+
+    async def _delete(self, request: web.Request) -> web.Response:
+        self.deleted.append((request.match_info["conversation"], request.match_info["activity"]))
+        return web.Response(status=200)
 
     async def _paged_members(self, request: web.Request) -> web.Response:
         everyone = self.members.get(request.match_info["conversation"], [])
