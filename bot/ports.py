@@ -94,3 +94,9 @@ class Conversations(Protocol):
 
     async def time_zones(self, workspace: str, user_ids: list[str]) -> dict[str, str]:
         """Time zones people's own messages told us, for platforms whose rosters do not give them."""
+
+    async def remember_author(self, message: MessageRef, author: Person) -> None:
+        """Who wrote a message the bot heard, for a platform whose reaction events name only the reactor."""
+
+    async def author_of(self, message: MessageRef) -> Person | None:
+        """Who wrote it, if the bot heard it in the last week."""

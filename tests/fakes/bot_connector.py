@@ -135,6 +135,7 @@ class FakeBotConnector:
         app.router.add_delete("/v3/conversations/{conversation}/activities/{activity}", self._delete)
         app.router.add_get("/v3/conversations/{conversation}/pagedmembers", self._paged_members)
         app.router.add_get("/v3/conversations/{conversation}/members", self._all_members)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._one_member)
         app.router.add_get("/.well-known/openid-configuration", self._openid)
         app.router.add_get("/keys", self._keys)
         self._runner = web.AppRunner(app)
@@ -202,6 +203,16 @@ class FakeBotConnector:
 
     async def _all_members(self, request: web.Request) -> web.Response:
         return web.json_response(self.members.get(request.match_info["conversation"], []))
+
+    async def _one_member(self, request: web.Request) -> web.Response:
+        """One member, by Bot Framework id or Entra object id, from any roster set up for the test."""
+        wanted = request.match_info["member"]
+        for roster in self.members.values():
+            for member in roster:
+                if wanted in (member.get("id"), member.get("aadObjectId")):
+                    return web.json_response(member)
+        return web.json_response({"error": {"code": "MemberNotFoundInConversation", "message": "not found"}},
+                                 status=404)
 
     async def _openid(self, request: web.Request) -> web.Response:
         assert self.issuer

@@ -30,6 +30,7 @@ from bot.features.kudos.withdrawal import Withdrawal
 
 
 def build(ctx: Context) -> Handlers:
+    settings = ctx.settings.section(KudosSettings)
     kudos = Kudos(ctx)
     withdrawal = Withdrawal(ctx, kudos)
     return Handlers(
@@ -38,7 +39,7 @@ def build(ctx: Context) -> Handlers:
         actions={ME_TOO: kudos.me_too, UNDO: withdrawal.undo_pressed},
         forms={GIVE_FORM: kudos.submitted},
         shortcuts={GIVE_SHORTCUT: kudos.shortcut},
-        reactions={ctx.settings.section(KudosSettings).reaction: withdrawal.react},
+        reactions=dict.fromkeys((settings.reaction, settings.msteams_reaction), withdrawal.react),
         views={VIEW: kudos.view},
         home=(partial(home_section, ctx),),
     )

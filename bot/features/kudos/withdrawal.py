@@ -4,6 +4,7 @@ and moderating it (`remove`): the giver may within a few minutes, an admin alway
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -23,6 +24,8 @@ from storage import kudos as repo
 from storage.delivery import release_once
 from storage.kudos import KudosRecord
 from storage.people import person_id, upsert_person
+
+MSTEAMS = "msteams"
 
 
 class Withdrawal:
@@ -52,6 +55,11 @@ class Withdrawal:
     async def react(self, reacted: Reacted) -> Response:
         """An added reaction may give a kudos; a removed one takes back the kudos it gave, within the window
         (after it, the kudos stays and the reactor is told who can remove it)."""
+        kudos = self.ctx.settings.section(KudosSettings)
+        wanted = kudos.msteams_reaction if reacted.channel.platform == MSTEAMS else kudos.reaction
+        if reacted.emoji != wanted:  # Teams names its reactions its own way
+            return NOTHING
+        reacted = replace(reacted, emoji=kudos.reaction)
         if not reacted.removed:
             return await self.kudos.react(reacted)
         async with self.ctx.db.transaction() as conn:
