@@ -26,7 +26,8 @@ def test_the_manifest_validates_against_the_schema_it_declares() -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert body["manifestVersion"] == schema["properties"]["manifestVersion"]["const"]
     assert body["$schema"].endswith(f"/v{body['manifestVersion']}/MicrosoftTeams.schema.json")
-    problems = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in Draft4Validator(schema).iter_errors(body)]
+    errors = Draft4Validator(schema).iter_errors(body)
+    problems = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in errors]
     assert problems == []
 
 

@@ -62,7 +62,8 @@ def action(world: MsTeamsWorld, sender: dict[str, str], name: str, value: dict[s
 def message_payload(author: dict[str, str]) -> dict[str, Any]:
     """The message a message action was picked on: its author named by their Entra object id, as Teams does."""
     return {"id": "1700000000999", "messageType": "message", "createdDateTime": "2026-11-16T09:00:00.000Z",
-            "from": {"user": {"id": author["aadObjectId"], "displayName": author["name"], "userIdentityType": "aadUser"}},
+            "from": {"user": {"id": author["aadObjectId"], "displayName": author["name"],
+                              "userIdentityType": "aadUser"}},
             "body": {"contentType": "html", "content": "<p>Fixed the webhook</p>"},
             "linkToMessage": "https://teams.microsoft.com/l/message/19:support-general@thread.tacv2/1700000000999"}
 
