@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("person", help="@name, a platform user id, or platform:user_id")
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    commands.add_parser("audit", help="print the moderation log: who removed which kudos, when and why")
+    commands.add_parser("audit", help="the moderation log: who removed which kudos, when, why")
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="apply every pending migration to $DATABASE_URL")
