@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import date
+from pathlib import Path
 
 from bot.calendar import zone_or
 from bot.config import parse_where
@@ -39,6 +40,17 @@ def _key(*parts: str) -> str:
 class Celebrations:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self._read: float | None = None
+        """When the CSV last read was last changed: its problems are logged once per version."""
+
+    def _listed(self) -> list[Listed]:
+        path = self.settings.csv
+        try:
+            changed: float | None = Path(path).stat().st_mtime if path else None
+        except OSError:
+            changed = -1.0
+        warn, self._read = changed != self._read, changed
+        return read_listed(path, warn=warn)
 
     @property
     def settings(self) -> CelebrationsSettings:
@@ -54,7 +66,7 @@ class Celebrations:
         """Queue what is due: each delivery's key names the person, occasion and local day, so a later tick,
         another instance or a restart queues nothing twice."""
         now = self.ctx.clock.now()
-        for listed in read_listed(self.settings.csv):
+        for listed in self._listed():
             async with self.ctx.db.transaction() as conn:
                 known = await account(conn, listed.platform, listed.user_id)
                 person = known[1] if known else Person(listed.platform, "", listed.user_id)
@@ -112,7 +124,7 @@ class Celebrations:
             when = date.fromisoformat(day)
         except ValueError:
             return None
-        for listed in read_listed(self.settings.csv):
+        for listed in read_listed(self.settings.csv, warn=False):
             if (listed.platform, listed.user_id) == (platform, user_id):
                 for occasion in occasions_on(listed, when):
                     if occasion.kind == kind and str(occasion.years) == years:

@@ -44,24 +44,26 @@ class Occasion:
     """For an anniversary: how many years."""
 
 
-def read_listed(path: str) -> list[Listed]:
-    """Everyone in the CSV; an unreadable file is logged and reads as no one (nothing is celebrated wrongly)."""
+def read_listed(path: str, *, warn: bool = True) -> list[Listed]:
+    """Everyone in the CSV; an unreadable file reads as no one (nothing is celebrated wrongly). Problems are
+    logged when `warn` (the first read of each version of the file, not every tick)."""
     if not path:
         return []
     try:
         with Path(path).open(encoding="utf-8-sig", newline="") as file:
             rows = list(csv.DictReader(file))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        log.warning("cannot read the celebrations CSV %s (%s) — fix celebrations.csv in app.yaml", path,
-                    type(exc).__name__)
+        if warn:
+            log.warning("cannot read the celebrations CSV %s (%s) — fix celebrations.csv in app.yaml", path,
+                        type(exc).__name__)
         return []
     out = []
     for number, row in enumerate(rows, start=2):
         listed = _listed(row)
-        if listed is None:
+        if listed is None and warn:
             log.warning("celebrations CSV line %d skipped: write person as platform:user_id, birthday as MM-DD "
                         "and started as YYYY-MM-DD", number)
-        else:
+        elif listed is not None:
             out.append(listed)
     return out
 

@@ -76,8 +76,8 @@ def confirmation(record: KudosRecord, where: str, left: int, undo_minutes: int) 
     told = "has" if len(record.recipients) == 1 else "have"
     return message(
         text("Sent! ", *names(record.recipients), f" {told} been told, and it's posted in {where}."),
-        Buttons((Button("↩️ Undo", UNDO, str(record.id)),)),
         footnote(_left(left), f" A slip? Undo it, or type `edit …` to correct it, within {undo_minutes} minutes."),
+        Buttons((Button("↩️ Undo", UNDO, str(record.id)),)),
     )
 
 
