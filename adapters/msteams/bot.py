@@ -29,7 +29,7 @@ from adapters.msteams.translate import (
 )
 from bot.failures import log_failure
 from bot.incoming import Incoming, MessageRef, Said, Shortcut
-from bot.messages import plain_text
+from bot.messages import parts_plain, plain_text
 from bot.outgoing import Response
 from bot.people import Channel, Person
 from bot.platform import Core
@@ -85,7 +85,7 @@ class MsTeamsBot(Bot):
             if incoming is None or (isinstance(incoming, Said) and not await self._first_delivery(activity)):
                 return
             if isinstance(incoming, Said):
-                if incoming.channel.is_direct and incoming.parts == (HOME,):
+                if incoming.channel.is_direct and parts_plain(incoming.parts).strip().casefold() == HOME:
                     page = await self.core.home(incoming.sender)
                     self._later(incoming.sender, Response(replies=(page,)))
                     return
