@@ -109,6 +109,11 @@ class Withdrawal:
             if moderated and not reason:
                 raise KudosError(f"Say why you're removing it — e.g. `remove {kudos_id} it names a customer`. "
                                  "The reason goes in the audit log, and the giver is told.")
+            origin = await repo.origin_of(conn, kudos_id)
+            if not await repo.remove_kudos(conn, kudos_id):  # a second undo racing this one: it won
+                raise KudosError(f"Huzzah no. {kudos_id} was removed already.")
+            if origin is not None:  # the same reaction, added again, thanks again
+                await release_once(conn, origin)
             track = track_key(kudos_id)
             await take_down(conn, track, f"{track}:post", now)
             for person in record.recipients:
@@ -124,10 +129,6 @@ class Withdrawal:
                 if not own:
                     await send_later(conn, Direct(record.giver, removed_notice(record, reason)), now,
                                      key=f"{track}:removed")
-            origin = await repo.origin_of(conn, kudos_id)
-            if origin is not None:  # the same reaction, added again, thanks again
-                await release_once(conn, origin)
-            await repo.remove_kudos(conn, kudos_id)
             left = await self.kudos._allowance_left(conn, actor, actor_id, now) if own else None
         return taken_back(record, left)
 
