@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from bot.limits import MIN_GROUP_FLOOR
+from bot.people import Person
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./huzzah.db"
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -72,6 +73,11 @@ def check_channels(value: list[str], info: ValidationInfo) -> list[str]:
 
 def check_managers(value: list[str], info: ValidationInfo) -> list[str]:
     """Managers named as platform:user id (`slack:U0123ABCD`, `console:carol`)."""
+    return check_people(value, info, "managers")
+
+
+def check_people(value: list[str], info: ValidationInfo, what: str) -> list[str]:
+    """People named as platform:user id; `what` they are, for the message."""
     known = known_platforms(info)
     for raw in value:
         platform, sep, user = raw.partition(":")
@@ -79,7 +85,7 @@ def check_managers(value: list[str], info: ValidationInfo) -> list[str]:
         if not sep or not _PLATFORM.match(platform) or not user.strip().lstrip("@") or (
                 known is not None and platform not in known):
             allowed = f" with platform one of {', '.join(known)}" if known is not None else ""
-            raise ValueError(f"write managers as platform:user id{allowed}, e.g. slack:U0123ABCD")
+            raise ValueError(f"write {what} as platform:user id{allowed}, e.g. slack:U0123ABCD")
     return value
 
 
@@ -164,6 +170,16 @@ class Settings(BaseModel):
     teams: list[TeamSettings] = Field(default_factory=list)
     membership: MembershipSettings = MembershipSettings()
     retention_weeks: Annotated[int, Field(ge=1, le=520)] = 52
+    admins: list[str] = Field(default_factory=list)
+    """Who may remove anyone's kudos, as platform:user id (`slack:U0123ABCD`, `msteams:29:1a2b…`)."""
+
+    @field_validator("admins")
+    @classmethod
+    def _admins(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return check_people(value, info, "admins")
+
+    def is_admin(self, person: Person) -> bool:
+        return f"{person.platform}:{person.user_id}" in {a.strip() for a in self.admins}
 
     @model_validator(mode="before")
     @classmethod

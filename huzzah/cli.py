@@ -131,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("person", help="@name, a platform user id, or platform:user_id")
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    commands.add_parser("audit", help="the moderation log: who removed which kudos, when, why")
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="apply every pending migration to $DATABASE_URL")
@@ -307,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
                 from huzzah.privacy import erase
 
                 return asyncio.run(erase(settings, args.person, yes=args.yes))
+            case "audit":
+                from huzzah.audit import audit
+
+                return asyncio.run(audit())
             case "db":
                 return asyncio.run(_db_upgrade())
     except ConfigError as exc:

@@ -27,7 +27,7 @@ def test_the_command_shortcut_and_events_match_the_adapter() -> None:
     assert [s["callback_id"] for s in features["shortcuts"]] == [GIVE_SHORTCUT]
     assert features["app_home"]["home_tab_enabled"] is True
     assert set(MANIFEST["settings"]["event_subscriptions"]["bot_events"]) == {
-        "app_home_opened", "app_mention", "message.im", "reaction_added"}
+        "app_home_opened", "app_mention", "message.im", "reaction_added", "reaction_removed"}
 
 
 def test_the_scopes_cover_every_web_api_method_huzzah_calls() -> None:

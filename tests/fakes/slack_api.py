@@ -387,6 +387,14 @@ class FakeSlackAPI:
         return {"ok": True, "channel": channel, "ts": params.get("ts"), "text": params.get("text", ""),
                 "message": {"text": params.get("text", ""), "blocks": params.get("blocks", [])}}
 
+    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = self._channel_id(str(params.get("channel", ""))), str(params.get("ts", ""))
+        found = next((m for m in self.messages if m["channel"] == channel and m["ts"] == ts), None)
+        if found is None:
+            return {"ok": False, "error": "message_not_found"}
+        self.messages.remove(found)
+        return {"ok": True, "channel": channel, "ts": ts}
+
     def _chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         if self._channel_id(str(params.get("channel", ""))) is None:
             return {"ok": False, "error": "channel_not_found"}
