@@ -264,7 +264,8 @@ async def close_round(conn: AsyncConnection, key: ServerKey, round_id: str) -> C
         )
     await conn.execute(delete(checkin_vents).where(checkin_vents.c.round_id == round_id))
     if vents:
-        await conn.execute(checkin_vents.insert(), [{"id": random_id(), "round_id": round_id, "body": v} for v in vents])
+        rows = [{"id": random_id(), "round_id": round_id, "body": v} for v in vents]
+        await conn.execute(checkin_vents.insert(), rows)
     asked, answered = (await conn.execute(select(
         select(func.count()).where(checkin_invites.c.round_id == round_id).scalar_subquery(),
         select(func.count()).where(checkin_answered.c.round_id == round_id).scalar_subquery(),

@@ -50,7 +50,7 @@ class ServerKey:
         private = PrivateKey.generate()
         return bytes(private.public_key), bytes(SecretBox(self.subkey("round key")).encrypt(bytes(private)))
 
-    def round_opener(self, locked: bytes) -> SealedBox:
+    def round_opener(self, locked: bytes) -> SealedBox[PrivateKey]:
         """What opens answers sealed to a round: its private key, unlocked in memory only."""
         return SealedBox(PrivateKey(SecretBox(self.subkey("round key")).decrypt(locked)))
 
@@ -68,7 +68,8 @@ def load_server_key(url: str) -> ServerKey:
         try:
             return ServerKey(Path(named).read_text(encoding="utf-8"))
         except OSError as exc:
-            raise ConfigError(f"{FILE_ENV}={named}: cannot read the server key file ({exc.strerror}) — {HOW_TO}") from None
+            reason = f"cannot read the server key file ({exc.strerror})"
+            raise ConfigError(f"{FILE_ENV}={named}: {reason} — {HOW_TO}") from None
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         raise ConfigError(f"no server key for PostgreSQL — {HOW_TO}; every instance needs the same one")

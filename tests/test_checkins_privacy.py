@@ -42,7 +42,8 @@ async def test_privacy_prints_everything_about_a_person_but_no_answer(
     assert await show(settings, "@alice", url=db_url) == 0
     printed = capsys.readouterr().out
 
-    for table in ("people —", "kudos —", "checkin_prefs —", "checkin_invites —", "kudos (mentioned in the reason)", "outbox (messages to or about them)"):
+    for table in ("people —", "kudos —", "checkin_prefs —", "checkin_invites —", "kudos (mentioned in the reason)",
+                  "outbox (messages to or about them)"):
         assert table in printed
     assert "day=fri, time=14:00" in printed
     assert "they are stored with no link to the person" in printed
