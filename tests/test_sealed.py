@@ -165,7 +165,7 @@ async def test_postgresqls_own_statement_log_shows_no_person_beside_an_answer(
         name = (await conn.execute(text("SELECT current_database()"))).scalar_one()
         try:
             start = (await conn.execute(text("SELECT (pg_stat_file(:f)).size"), {"f": SERVER_LOG})).scalar()
-        except Exception as exc:  # noqa: BLE001 - any reason the log cannot be read is a reason to skip, loudly
+        except Exception as exc:  # any reason the log cannot be read is a reason to skip, loudly
             pytest.skip(f"PostgreSQL's server log is not readable here ({type(exc).__name__}): not checked")
         await conn.execute(text(f"ALTER DATABASE \"{name}\" SET log_statement = 'all'"))
     await db.engine.dispose()  # new connections pick the setting up
@@ -202,7 +202,7 @@ async def raw_pages(db: Database) -> list[bytes]:
     async with db.transaction() as conn:
         try:
             await conn.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
-        except Exception as exc:  # noqa: BLE001 - without pageinspect the pages cannot be read: skip, loudly
+        except Exception as exc:  # without pageinspect the pages cannot be read: skip, loudly
             pytest.skip(f"pageinspect is not available ({type(exc).__name__}): raw pages not checked")
     found: list[bytes] = []
     async with db.transaction() as conn:
