@@ -5,7 +5,7 @@
 
 The PostgreSQL run creates a scratch database next to the one named (and drops it afterwards). Data:
 10,000 people in 20 teams of 500; 125 weekly check-in rounds per team (1,250,000 invitations,
-1,000,000 answers — as the check-ins feature stores them: an "answered" flag per person and round,
+1,000,000 answers — as the check-ins feature stores closed rounds: counts fixed on the round,
 tallies per round and mood — and 50,000 vents); 200,000 kudos with ~300,000 recipients, ~200,000 value
 tags and ~20,000 co-givers, spread over the same 125 weeks. It is loaded with bulk inserts (sqlite3
 executemany / PostgreSQL COPY) into the schema the app declares, then one team's digest for the last week
@@ -66,14 +66,13 @@ def generate(rng: random.Random) -> Rows:
     people = [(i, "slack", "T1", f"U{i:06d}", f"person{i}", None, False, True, start) for i in range(1, PEOPLE + 1)]
     members = {t: list(range(1 + t * (PEOPLE // TEAMS), 1 + (t + 1) * (PEOPLE // TEAMS))) for t in range(TEAMS)}
     weeks = [LAST.before(k) for k in range(WEEKS)]
-    rounds, invites, answered, moods, vents = [], [], [], [], []
+    rounds, invites, moods, vents = [], [], [], []
     for t in range(TEAMS):
         for week in weeks:
             round_id = secrets.token_hex(16)
             closes = week.start(UTC) + timedelta(days=7)
-            rounds.append((round_id, team_name(t), week.label, closes, True))
+            rounds.append((round_id, team_name(t), week.label, closes, True, len(members[t]), ANSWERS_PER_ROUND))
             invites += [(round_id, p, week.start(UTC), False) for p in members[t]]
-            answered += [(round_id, p) for p in rng.sample(members[t], ANSWERS_PER_ROUND)]
             tally = [0] * 5
             for _ in range(ANSWERS_PER_ROUND):
                 tally[min(4, max(0, round(rng.gauss(2.6, 1.0))))] += 1
@@ -92,9 +91,8 @@ def generate(rng: random.Random) -> Rows:
             cogivers.append((k, others[2], when + timedelta(minutes=5)))
     return {
         "people": (("id", "platform", "workspace", "user_id", "name", "tz", "is_bot", "active", "first_seen"), people),
-        "checkin_rounds": (("id", "team", "week", "closes_at", "closed"), rounds),
+        "checkin_rounds": (("id", "team", "week", "closes_at", "closed", "asked", "answered"), rounds),
         "checkin_invites": (("round_id", "person_id", "ask_at", "reminded"), invites),
-        "checkin_answered": (("round_id", "person_id"), answered),
         "checkin_moods": (("round_id", "mood", "answers"), moods),
         "checkin_vents": (("id", "round_id", "body"), vents),
         "kudos": (("id", "team", "platform", "workspace", "channel", "giver_id", "reason", "link", "source",
