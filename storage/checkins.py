@@ -11,6 +11,7 @@ not move, so no snapshot taken around one answer can tell which mood it was.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import secrets
 from collections import Counter
@@ -39,6 +40,7 @@ MOODS = (1, 2, 3, 4, 5)
 SEALED_BLOCK = 1024
 """Every sealed answer is padded to a multiple of this, so a mood and a short vent look the same size."""
 ANSWERED = "checkin answered"
+log = logging.getLogger(__name__)
 _shuffle = random.SystemRandom().shuffle
 
 
@@ -250,6 +252,9 @@ async def close_round(conn: AsyncConnection, key: ServerKey, round_id: str) -> C
     if row is None:
         return None
     opener = key.round_opener(row.locked_key) if row.locked_key else None
+    if row.locked_key and opener is None:
+        log.warning("check-in round %s was sealed under another server key: it closes without its sealed answers",
+                    round_id)
     opened = [json.loads(opener.decrypt(box)) for box in (await conn.execute(
         select(checkin_sealed.c.box).where(checkin_sealed.c.round_id == round_id)
     )).scalars()] if opener else []
@@ -266,9 +271,10 @@ async def close_round(conn: AsyncConnection, key: ServerKey, round_id: str) -> C
     if vents:
         rows = [{"id": random_id(), "round_id": round_id, "body": v} for v in vents]
         await conn.execute(checkin_vents.insert(), rows)
-    asked, answered = (await conn.execute(select(
+    asked, answered = (await conn.execute(select(  # answered: what the tallies hold, so the figures always agree
         select(func.count()).where(checkin_invites.c.round_id == round_id).scalar_subquery(),
-        select(func.count()).where(checkin_answered.c.round_id == round_id).scalar_subquery(),
+        select(func.coalesce(func.sum(checkin_moods.c.answers), 0)).where(checkin_moods.c.round_id == round_id)
+        .scalar_subquery(),
     ))).one()
     for table in (checkin_sealed, checkin_answered):
         await conn.execute(delete(table).where(table.c.round_id == round_id))

@@ -15,6 +15,7 @@ import os
 import secrets
 from pathlib import Path
 
+from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.secret import SecretBox
 from sqlalchemy.engine import make_url
@@ -50,9 +51,13 @@ class ServerKey:
         private = PrivateKey.generate()
         return bytes(private.public_key), bytes(SecretBox(self.subkey("round key")).encrypt(bytes(private)))
 
-    def round_opener(self, locked: bytes) -> SealedBox[PrivateKey]:
-        """What opens answers sealed to a round: its private key, unlocked in memory only."""
-        return SealedBox(PrivateKey(SecretBox(self.subkey("round key")).decrypt(locked)))
+    def round_opener(self, locked: bytes) -> SealedBox[PrivateKey] | None:
+        """What opens answers sealed to a round: its private key, unlocked in memory only. None when the round
+        was locked with another server key (it was changed while the round was open)."""
+        try:
+            return SealedBox(PrivateKey(SecretBox(self.subkey("round key")).decrypt(locked)))
+        except CryptoError:
+            return None
 
 
 def seal(public_key: bytes, payload: bytes) -> bytes:

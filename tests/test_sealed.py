@@ -257,3 +257,15 @@ async def test_consecutive_digests_never_differ_on_a_round_so_no_subtraction_iso
         assert len(figures) == 1, f"{week} was shown with different figures: {figures}"
         [(_, answered, average, _)] = figures
         assert answered == 6 and trends[week] == {average}  # the trend repeats the round, never recomputes it
+
+
+async def test_a_round_sealed_under_a_lost_server_key_still_closes_with_what_was_tallied(
+    six: ConsoleSession, clock: FakeClock, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await six_answer(six, clock)
+    db._key = keys.ServerKey("a-different-key-after-the-old-one-was-lost")  # the operator changed it mid-round
+    await close_round(six)
+    report = await mood_report(six.core.ctx, "Support", WEEK)
+    assert (report.asked, report.answered) == (8, 0)  # the round closed; what it could not open is not counted
+    assert any("sealed under another server key" in r.getMessage() for r in caplog.records)
+    assert (await dump(db))["checkin_sealed"] == []

@@ -24,9 +24,9 @@ MOODS = ((1, "😫"), (2, "🙁"), (3, "😐"), (4, "🙂"), (5, "😄"))
 def anonymity_promise(settings: Settings) -> str:
     a = settings.anonymity
     return (
-        "🔒 Anonymous by design: answers are kept only as team tallies, with no name, id or time, and managers "
-        f"see figures only from {a.min_group_size}+ answers (words only from {a.min_free_text_group}+, "
-        "after the round closes)."
+        "🔒 Anonymous by design: answers stay sealed until the round closes, then are kept only as team tallies, "
+        f"with no name, id or time; managers see closed rounds' figures only from {a.min_group_size}+ answers "
+        f"(words only from {a.min_free_text_group}+)."
     )
 
 
