@@ -176,6 +176,20 @@ async def claim_reminder(conn: AsyncConnection, round_id: str, person_id: int) -
 
 # --- answers ---------------------------------------------------------------------------------------------
 
+async def hold_open(conn: AsyncConnection, round_id: str) -> bool:
+    """Keep the round from closing until this transaction ends (FOR SHARE on PostgreSQL); False if it has closed.
+
+    An answer takes this before it writes, and the close takes the round FOR UPDATE: either the answer commits
+    first and the close opens it, or it waits, sees the round closed, and is refused — never sealed into a round
+    whose close has already read its sealed rows.
+    """
+    held = (await conn.execute(
+        select(checkin_rounds.c.id).where(checkin_rounds.c.id == round_id, checkin_rounds.c.closed.is_(False))
+        .with_for_update(read=True)
+    )).first()
+    return held is not None
+
+
 def answered_mark(key: ServerKey, round_id: str, person_id: int) -> str:
     return key.keyed(ANSWERED, round_id, person_id)
 

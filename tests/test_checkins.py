@@ -373,6 +373,34 @@ async def test_many_people_answering_at_the_same_moment_are_all_counted_once(
     assert figures.answered == len(NAMES) and figures.distribution == (4, 4, 4, 3, 3)
 
 
+async def test_a_close_racing_many_answers_counts_exactly_the_answers_it_thanked(
+    core: Huzzah, clock: FakeClock
+) -> None:
+    """Whatever the interleaving: an answer thanked is in the closed round's figures, one refused is not."""
+    console = session(core, NAMES)
+    await open_round(console, clock)
+    presses = []
+    for i, name in enumerate(NAMES):
+        dm = next(s for s in console.messenger.shown if s.where == f"DM @{name}")
+        [buttons] = [b for b in dm.message.blocks if getattr(b, "buttons", None) and len(b.buttons) == 5]
+        presses.append(Pressed(console.person(name), console.where(f"@{name}"), buttons.buttons[i % 5].action,
+                               buttons.buttons[i % 5].value))
+    async with core.ctx.db.transaction() as conn:
+        found = await repo.round_for(conn, "Support", "2026-W47")
+    assert found is not None
+
+    async def close() -> None:
+        async with core.ctx.db.transaction() as conn:
+            await repo.close_round(conn, core.ctx.db.key, found.id)
+
+    results = await asyncio.gather(*(core.handle(p) for p in presses[:9]), close(),
+                                   *(core.handle(p) for p in presses[9:]))
+    thanked = sum("Thanks — recorded" in plain_text(a.replies[0]) for a in results if a is not None)
+    async with core.ctx.db.transaction() as conn:
+        [figures] = await repo.figures_for_week(conn, "2026-W47")
+    assert figures.answered == thanked and sum(figures.distribution) == thanked
+
+
 # --- catching up after downtime -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(

@@ -62,7 +62,7 @@ class Answers(CheckinService):
             found = await repo.get_round(conn, round_id)
             if found is None:
                 return reply(STALE)
-            if not found.is_open(now):
+            if not found.is_open(now) or not await repo.hold_open(conn, found.id):
                 return reply(CLOSED)
             me = await person_id(conn, pressed.sender)
             if me is None or not await repo.is_invited(conn, found.id, me):

@@ -26,6 +26,7 @@ from bot.features.checkins.views import (
     VENT_FIELD,
     VENT_KEPT,
     VENT_NOT_YOURS,
+    VENT_TOO_LATE,
     VENT_TOO_LONG,
     crisis,
     vent_form,
@@ -81,6 +82,8 @@ class Vents(CheckinService):
             if found is None or found.team != team or not found.is_open(now):
                 found = await current_round(conn, self.ctx.db.key, self.settings, team,
                                             slot_for(self.settings, person.tz, None), now)
+            if not await repo.hold_open(conn, found.id):
+                return VENT_TOO_LATE
             await repo.add_vent(conn, found, body)
         await self.ctx.db.forget_page_history()
         return VENT_KEPT

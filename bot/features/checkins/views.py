@@ -87,6 +87,10 @@ NO_TEAM = say(
 )
 VENT_KEPT = say("💛 Thank you for sharing. It's kept anonymously and only ever shown with many others.")
 VENT_DISCARDED = say("💛 Let out, and let go — nothing was kept. I hope it helped to write it down.")
+VENT_TOO_LATE = say(
+    "This round closed just as you sent that, so nothing was kept — please send it again with `vent`, and it "
+    "goes to the next round."
+)
 VENT_EMPTY = say("Nothing to keep — the box was empty. `vent` is here whenever you need it.")
 VENT_TOO_LONG = say(
     f"That's longer than I keep ({MAX_VENT_CHARS:,} characters at most). Nothing was kept — please shorten it "
