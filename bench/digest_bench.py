@@ -7,7 +7,7 @@
 The PostgreSQL run creates a scratch database next to the one named (and drops it afterwards). Data (at
 the default size; --teams and --people-per-team scale it, kudos and answers in proportion):
 10,000 people in 20 teams of 500; 125 weekly check-in rounds per team (1,250,000 invitations,
-1,000,000 answers — as the check-ins feature stores them: an "answered" flag per person and round,
+1,000,000 answers — as the check-ins feature stores closed rounds: counts fixed on the round,
 tallies per round and mood — and 50,000 vents); 200,000 kudos with ~300,000 recipients, ~200,000 value
 tags and ~20,000 co-givers, spread over the same 125 weeks. It is loaded with bulk inserts (sqlite3
 executemany / PostgreSQL COPY) into the schema the app declares, then one team's digest for the last week
@@ -84,14 +84,13 @@ def generate(rng: random.Random, size: Size) -> Rows:
     members = {t: list(range(1 + t * size.per_team, 1 + (t + 1) * size.per_team)) for t in range(size.teams)}
     answers, vents_per_round = round(size.per_team * ANSWERS_SHARE), round(size.per_team * VENTS_SHARE)
     weeks = [LAST.before(k) for k in range(WEEKS)]
-    rounds, invites, answered, moods, vents = [], [], [], [], []
+    rounds, invites, moods, vents = [], [], [], []
     for t in range(size.teams):
         for week in weeks:
             round_id = secrets.token_hex(16)
             closes = week.start(UTC) + timedelta(days=7)
-            rounds.append((round_id, team_name(t), week.label, closes, True))
+            rounds.append((round_id, team_name(t), week.label, closes, True, len(members[t]), answers))
             invites += [(round_id, p, week.start(UTC), False) for p in members[t]]
-            answered += [(round_id, p) for p in rng.sample(members[t], answers)]
             tally = [0] * 5
             for _ in range(answers):
                 tally[min(4, max(0, round(rng.gauss(2.6, 1.0))))] += 1
@@ -110,9 +109,8 @@ def generate(rng: random.Random, size: Size) -> Rows:
             cogivers.append((k, others[2], when + timedelta(minutes=5)))
     return {
         "people": (("id", "platform", "workspace", "user_id", "name", "tz", "is_bot", "active", "first_seen"), people),
-        "checkin_rounds": (("id", "team", "week", "closes_at", "closed"), rounds),
+        "checkin_rounds": (("id", "team", "week", "closes_at", "closed", "asked", "answered"), rounds),
         "checkin_invites": (("round_id", "person_id", "ask_at", "reminded"), invites),
-        "checkin_answered": (("round_id", "person_id"), answered),
         "checkin_moods": (("round_id", "mood", "answers"), moods),
         "checkin_vents": (("id", "round_id", "body"), vents),
         "kudos": (("id", "team", "platform", "workspace", "channel", "giver_id", "reason", "link", "source",

@@ -18,7 +18,8 @@ from storage.db import Database
 
 NO_ANSWERS = (
     "Check-in answers and vents: none can be shown or erased for anyone — they are stored with no link to "
-    "the person who gave them. (checkin_answered only records that they answered a round.)"
+    "the person who gave them. (checkin_invites records that they were asked; whether they answered an open round "
+    "is a mark only the server key can match, gone when the round closes.)"
 )
 
 

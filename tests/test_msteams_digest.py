@@ -30,7 +30,7 @@ LEADS = "19:support-leads@thread.tacv2"
 def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={
         "teams": [TeamSettings(name="Support", channels=[f"msteams:{CHANNEL_ID}"])],
-        "digest": DigestSettings(channels=[f"msteams:{LEADS}"], managers=[f"msteams:{DANA['id']}"]),
+        "digest": DigestSettings(day="mon", channels=[f"msteams:{LEADS}"], managers=[f"msteams:{DANA['id']}"]),
     })
 
 

@@ -11,7 +11,7 @@ from botbuilder.core import Bot, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes
 
-from adapters.msteams.cards import CARD_TYPE, form_activity, form_card
+from adapters.msteams.cards import CARD_TYPE, answer_activity, form_activity, form_card
 from adapters.msteams.messenger import MsTeamsMessenger
 from adapters.msteams.references import remember
 from adapters.msteams.translate import (
@@ -93,7 +93,7 @@ class MsTeamsBot(Bot):
                     ref = MessageRef(PLATFORM, incoming.sender.workspace, incoming.channel.id, activity.id)
                     await self.core.conversations(PLATFORM).remember_author(ref, incoming.sender)
             response = await self.core.handle(incoming, prefix=_prefix(context))
-            self._later(incoming.sender, response)
+            self._later(incoming.sender, response, _pressed_card(activity, incoming))
         except Exception as exc:
             log_failure(log, f"handling a Teams {activity.type} activity", exc)
 
@@ -149,8 +149,8 @@ class MsTeamsBot(Bot):
         return Shortcut(sender_of(activity), channel, str(value.get("commandId") or ""), author, ref,
                         link if link.startswith("https://") else "")
 
-    def _later(self, to: Person, response: Response) -> None:
-        task = asyncio.get_running_loop().create_task(self._answer(to, response))
+    def _later(self, to: Person, response: Response, card: MessageRef | None = None) -> None:
+        task = asyncio.get_running_loop().create_task(self._answer(to, response, card))
         self._answering.add(task)
         task.add_done_callback(self._answering.discard)
 
@@ -164,8 +164,12 @@ class MsTeamsBot(Bot):
         seen = hashlib.sha256(f"{activity.conversation.id}|{activity.id}".encode()).hexdigest()[:40]
         return await self.core.first_delivery(PLATFORM, f"{SEEN}{seen}")
 
-    async def _answer(self, to: Person, response: Response) -> None:
+    async def _answer(self, to: Person, response: Response, card: MessageRef | None) -> None:
+        """`card`: the personal-chat card that was pressed, which the answer replaces — no new message."""
         try:
+            if card is not None and (response.replies or response.form is not None):
+                await self.messenger.update_activity(card, answer_activity(response.replies, response.form))
+                return
             for reply in response.replies:
                 await self.messenger.direct(to, reply)
             if response.form is not None:
@@ -182,6 +186,14 @@ def _prefix(context: TurnContext) -> str:
     if (activity.conversation.conversation_type or PERSONAL) == PERSONAL:
         return ""
     return f"@{activity.recipient.name or 'Huzzah'} "
+
+
+def _pressed_card(activity: Activity, incoming: Incoming) -> MessageRef | None:
+    """The card in the person's own chat whose button or form this was (None for typed words, or a channel's card,
+    which everyone there sees and so is never changed for one person)."""
+    if isinstance(incoming, Said) or not incoming.channel.is_direct or not activity.reply_to_id:
+        return None
+    return MessageRef(PLATFORM, incoming.channel.workspace, incoming.channel.id, activity.reply_to_id)
 
 
 def _installed_personally(context: TurnContext) -> bool:

@@ -105,8 +105,11 @@ class MsTeamsMessenger:
         return MessageRef(PLATFORM, conv.workspace, conv.id, sent.id)
 
     async def update(self, ref: MessageRef, message: Message) -> None:
+        await self.update_activity(ref, message_activity(message))
+
+    async def update_activity(self, ref: MessageRef, activity: Activity) -> None:
+        """Any activity (a card with a form, too) in place of the one at `ref`."""
         conv = await self._conversation(ref.workspace, ref.channel)
-        activity = message_activity(message)
         activity.id = ref.id
         await self._retrying(conv, conv.id, lambda ctx: ctx.update_activity(activity), "update")
 

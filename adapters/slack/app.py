@@ -35,9 +35,21 @@ from adapters.slack.client import make_client
 from adapters.slack.config import SlackConfig, slack_config
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.messenger import SlackMessenger
-from adapters.slack.render import PLATFORM, action_name, form_values, home_view, message_payload, modal, result_view
+from adapters.slack.render import (
+    OPEN_FORM,
+    PLATFORM,
+    action_name,
+    form_button,
+    form_of,
+    form_values,
+    home_view,
+    message_payload,
+    modal,
+    result_view,
+)
 from adapters.slack.roster import SlackRoster
 from bot.failures import SORRY, apology, log_failure
+from bot.forms import Form
 from bot.incoming import Incoming, MessageRef, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Message, say
 from bot.outgoing import Response
@@ -285,11 +297,16 @@ class SlackAdapter:
                                 direct=bool(address.get("direct")))
         if response.form is not None:
             trigger_id = str(address.get("trigger_id") or "")
-            if not trigger_id:
+            if trigger_id:
+                await self._open(response.form, trigger_id, channel_id)
+            elif (opener := form_button(response.form)) is not None:
+                await self._private(opener, user_id, channel_id, response_url="", direct=bool(address.get("direct")))
+            else:
                 log.warning("a form was asked for where Slack gives no trigger to open it")
-                return
-            meta = {"context": response.form.context, "channel": channel_id}
-            await self.client.views_open(trigger_id=trigger_id, view=modal(response.form, meta))
+
+    async def _open(self, form: Form, trigger_id: str, channel_id: str) -> None:
+        meta = {"context": form.context, "channel": channel_id}
+        await self.client.views_open(trigger_id=trigger_id, view=modal(form, meta))
 
     async def _private(self, reply: Message, user_id: str, channel_id: str, *, response_url: str,
                        direct: bool) -> None:
@@ -416,6 +433,13 @@ class SlackAdapter:
         team, user = _team(body), body.get("user") or {}
         container, channel_info = body.get("container") or {}, body.get("channel") or {}
         channel_id = channel_info.get("id") or container.get("channel_id", "")
+        pressed = (body.get("actions") or [{}])[0]
+        if action_name(pressed.get("action_id", "")) == OPEN_FORM:  # ours alone: the core has nothing to do
+            await ack()
+            form = form_of(str(pressed.get("value") or ""))
+            if form is not None and body.get("trigger_id"):
+                await self._open(form, body["trigger_id"], channel_id)
+            return None
         address = self._address(user.get("id", ""), channel_id, response_url=body.get("response_url") or "",
                                 trigger_id=body.get("trigger_id", ""))
 

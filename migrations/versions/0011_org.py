@@ -1,7 +1,7 @@
 """The contact centre: imported per-team business metrics, and who opted out of the company brag sheet
 
 Revision ID: 0011_org
-Revises: 0008_inbox
+Revises: 0010_sealed
 Create Date: 2026-12-01 14:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.types
 
 revision: str = '0011_org'
-down_revision: str | Sequence[str] | None = '0008_inbox'
+down_revision: str | Sequence[str] | None = '0010_sealed'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

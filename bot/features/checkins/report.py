@@ -5,8 +5,9 @@ Three rules, applied here so no caller can show more than they allow:
 - where the organisation-wide figure is shown beside team figures, the withheld teams together must still be
   a group of at least that size, spread over more than one team — otherwise the next-smallest teams are
   withheld too (complementary suppression), so no withheld team can be worked out by subtraction;
-- vents are shown only once the round has closed and only from rounds with `min_free_text_group` answers,
-  in random order.
+- only closed rounds are reported, in the week's report and in every trend: a closed round's figures never
+  change (late answers are refused), so no two digests can be subtracted to isolate one answer;
+- vents are shown only from rounds with `min_free_text_group` answers, in random order.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ DIFFERENCING = (
     "ones — " + TOO_FEW
 )
 NO_ROUND = "no check-in round ran for this team that week"
-STILL_OPEN = "comments are shared after the round closes"
+STILL_OPEN = "this round is still open — its figures and comments are shared after it closes"
 
 
 def withheld_teams(figures: Iterable[repo.RoundFigures], min_group: int) -> tuple[set[str], bool]:
@@ -80,7 +81,8 @@ async def mood_report(ctx: Context, team: str, week: str, weeks: MoodWeeks | Non
         trend = await _trend(conn, team, week, weeks)
         mine = next((f for f in figures if f.round.team == team), None)
         if mine is None:
-            return MoodReport(team, week, None, None, None, None, trend, None, NO_ROUND)
+            running = await repo.round_for(conn, team, week)
+            return MoodReport(team, week, None, None, None, None, trend, None, STILL_OPEN if running else NO_ROUND)
         vents, vents_note = await _vents(ctx, conn, mine)
         return _report(team, week, [mine], team not in hidden, mine.answered < min_group, trend, vents, vents_note)
 
@@ -101,8 +103,6 @@ async def _vents(ctx: Context, conn: AsyncConnection, figures: repo.RoundFigures
     needed = ctx.settings.anonymity.min_free_text_group
     if figures.answered < needed:
         return None, f"comments need at least {needed} answers, so that no one is recognised by what they wrote"
-    if not figures.round.closed:
-        return None, STILL_OPEN
     return tuple(await repo.vents_of(conn, figures.round.id)), ""
 
 

@@ -24,9 +24,9 @@ MOODS = ((1, "😫"), (2, "🙁"), (3, "😐"), (4, "🙂"), (5, "😄"))
 def anonymity_promise(settings: Settings) -> str:
     a = settings.anonymity
     return (
-        "🔒 Anonymous by design: answers are kept only as team tallies, with no name, id or time, and managers "
-        f"see figures only from {a.min_group_size}+ answers (words only from {a.min_free_text_group}+, "
-        "after the round closes)."
+        "🔒 Anonymous by design: answers stay sealed until the round closes, then are kept only as team tallies, "
+        f"with no name, id or time; managers see closed rounds' figures only from {a.min_group_size}+ answers "
+        f"(words only from {a.min_free_text_group}+)."
     )
 
 
@@ -87,6 +87,10 @@ NO_TEAM = say(
 )
 VENT_KEPT = say("💛 Thank you for sharing. It's kept anonymously and only ever shown with many others.")
 VENT_DISCARDED = say("💛 Let out, and let go — nothing was kept. I hope it helped to write it down.")
+VENT_TOO_LATE = say(
+    "This round closed just as you sent that, so nothing was kept — please send it again with `vent`, and it "
+    "goes to the next round."
+)
 VENT_EMPTY = say("Nothing to keep — the box was empty. `vent` is here whenever you need it.")
 VENT_TOO_LONG = say(
     f"That's longer than I keep ({MAX_VENT_CHARS:,} characters at most). Nothing was kept — please shorten it "

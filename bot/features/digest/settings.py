@@ -34,7 +34,8 @@ class BragSettings(Strict):
 
 class DigestSettings(Strict):
     enabled: bool = True
-    day: Weekday = "mon"
+    day: Weekday = "tue"
+    """The day after the check-in round closes (Friday 15:00 + 3 days): a digest reports closed rounds only."""
     time: str = "09:00"
     channels: list[str] = Field(default_factory=list)
     managers: list[str] = Field(default_factory=list)

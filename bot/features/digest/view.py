@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.features.digest.figures import Digest
 from bot.features.digest.limits import DIGEST_MAX_VENTS
 from bot.features.kudos.views import names, value_chips
+from bot.features.polls.views import TOO_FEW_VOTERS
 from bot.messages import Block, Divider, Fields, Image, Message, Strong, footnote, message, text
 from bot.reports import MoodReport, PollResult
 from storage.kudos import KudosRecord
@@ -111,7 +112,7 @@ def _poll(settings: Settings, poll: PollResult) -> list[Block]:
     closed = poll.closed_at.astimezone(settings.zone)
     return [
         text("📊 ", Strong(poll.question)),
-        text("\n".join(lines)),
+        text("\n".join(lines) or TOO_FEW_VOTERS),
         footnote(f"{poll.voters} voter{'s' if poll.voters != 1 else ''} · {kind} · closed {closed:%a %d %b}"),
     ]
 

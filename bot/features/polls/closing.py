@@ -70,7 +70,8 @@ class Closing:
             tally = await repo.tally(conn, poll)
             track = track_key(poll_id)
             await send_later(conn, Refresh(track, VIEW, str(poll_id)), now)
-            await send_later(conn, Post(poll.channel, results_message(poll, tally), thread=track), now,
+            results = results_message(poll, tally, self.ctx.settings.anonymity.min_group_size)
+            await send_later(conn, Post(poll.channel, results, thread=track), now,
                              key=f"{track}:results")
         if poll.anonymous:
             await self.ctx.db.forget_page_history()

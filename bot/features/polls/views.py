@@ -17,6 +17,7 @@ CLOSE = "poll.close"
 BAR_WIDTH = 10
 
 ANONYMOUS_LINE = "🔒 Anonymous: no one sees who voted for what — and once it closes, not even the database can tell."
+TOO_FEW_VOTERS = "too few voters to show anonymously"
 NAMED_LINE = "👀 Named: everyone can see who voted for what."
 
 
@@ -68,13 +69,29 @@ def _option_lines(poll: PollRecord, tally: Tally, *, mention: bool) -> list[Bloc
     return blocks
 
 
+def counts_hidden(poll: PollRecord) -> bool:
+    """Open anonymous polls show how many have voted, never the counts: an edit that moved one option's count
+    would tell anyone who saw a colleague press what they picked."""
+    return poll.hide_results or poll.anonymous
+
+
+def withheld(poll: PollRecord, tally: Tally, min_voters: int) -> bool:
+    """An anonymous poll's split is shown only from `anonymity.min_group_size` voters: with two, each would know
+    the other's choice."""
+    return poll.anonymous and tally.voters < min_voters
+
+
+def _too_few(tally: Tally) -> Block:
+    return text(f"🔒 {_voted(tally.voters)} — {TOO_FEW_VOTERS}, so the split stays unknown.")
+
+
 def _how(poll: PollRecord) -> str:
     if poll.multi:
         return "Pick as many as you like — press an option again to take it back"
     return "Pick one — you can change your vote until it closes"
 
 
-def poll_message(poll: PollRecord, tally: Tally, zone: ZoneInfo) -> Message:
+def poll_message(poll: PollRecord, tally: Tally, zone: ZoneInfo, min_voters: int) -> Message:
     """The poll in its channel, as it stands: live counts (or hidden ones), buttons while open, 'closed' after."""
     privacy = ANONYMOUS_LINE if poll.anonymous else NAMED_LINE
     if poll.closed_at is not None:
@@ -83,15 +100,15 @@ def poll_message(poll: PollRecord, tally: Tally, zone: ZoneInfo) -> Message:
             [f"Closed at its deadline, {when}"]
         return message(
             text("📊 ", Strong(poll.question), "  —  closed"),
-            *_option_lines(poll, tally, mention=True),
+            *([_too_few(tally)] if withheld(poll, tally, min_voters) else _option_lines(poll, tally, mention=True)),
             footnote(*how, f" · {_voted(tally.voters)} · asked by ", poll.creator),
             footnote(privacy),
             summary=f"📊 Poll closed: {poll.question}",
         )
-    if poll.hide_results:
+    if counts_hidden(poll):
+        why = "nobody follows the crowd" if poll.hide_results else "no one can tell a vote by watching it arrive"
         results: list[Block] = [text(
-            "🙈 Results stay hidden until the poll closes, so nobody follows the crowd. ",
-            f"{_voted(tally.voters)} so far.",
+            f"🙈 Results stay hidden until the poll closes, so {why}. ", f"{_voted(tally.voters)} so far.",
         )]
     else:
         results = _option_lines(poll, tally, mention=True)
@@ -107,9 +124,12 @@ def poll_message(poll: PollRecord, tally: Tally, zone: ZoneInfo) -> Message:
     )
 
 
-def results_message(poll: PollRecord, tally: Tally) -> Message:
+def results_message(poll: PollRecord, tally: Tally, min_voters: int) -> Message:
     """The reply in the poll's thread when it closes. Names are written out, not mentioned: no one is pinged."""
     top = winners(tally)
+    if withheld(poll, tally, min_voters):
+        return message(text("🏁 The poll has closed: ", Strong(poll.question)), _too_few(tally),
+                       summary=f"🏁 Poll closed: {poll.question}")
     if not top:
         verdict = text("Nobody voted this time.")
     elif len(top) == 1:
@@ -168,7 +188,7 @@ def vote_counted(poll: PollRecord, before: frozenset[int], after: frozenset[int]
     else:
         lines = ["✅ Changed — your vote is now " if before else "✅ Your vote for ", *listed(after),
                  "." if before else " counted."]
-    if poll.hide_results:
+    if counts_hidden(poll):
         lines.append(" Results are hidden until the poll closes.")
     if poll.anonymous:
         lines.append(" 🔒 No one else can see what you picked.")
