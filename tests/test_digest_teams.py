@@ -23,7 +23,7 @@ from tests.fakes.slack_api import TEAM_ID, FakeSlackAPI
 from tests.org_support import a_round
 from tests.slack_support import SlackHarness
 
-DIGEST_TIME = datetime(2026, 11, 23, 9, 1, tzinfo=UTC)
+DIGEST_TIME = datetime(2026, 11, 24, 9, 1, tzinfo=UTC)
 VENTS = {"Support": "the escalation queue in support is drowning us", "Billing": "billing refunds tool keeps crashing"}
 
 
