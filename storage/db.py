@@ -57,6 +57,7 @@ DRIVERS = {
 """The URL schemes people write, and the async driver Huzzah ships for each; any other is refused at start."""
 HOW_TO_WRITE = "write postgresql://user:password@host/database or sqlite:///path/to/huzzah.db"
 CONNECT_TIMEOUT_SECONDS = 10
+PG_RECYCLE_SECONDS = 1800
 """How long a PostgreSQL connection attempt may take (asyncpg's own default is a minute of silence at start)."""
 
 
@@ -116,8 +117,12 @@ def make_engine(url: str) -> AsyncEngine:
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True,
-                                     connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
+        # No pre-ping (three round trips on every checkout): a connection the server dropped fails its one
+        # statement and is discarded (SQLAlchemy invalidates the pool on a disconnect error); what it was doing is
+        # retried — the outbox and the inbox both pick work up again — and connections are renewed every half hour
+        # before a firewall's idle timeout can cut them.
+        engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=PG_RECYCLE_SECONDS,
+                                     hide_parameters=True, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
     event.listen(engine.sync_engine, "before_execute", _count_writes)
     return engine
 

@@ -1,6 +1,6 @@
-"""Who is in a Slack channel, for check-in rounds: `conversations.members` page by page, then each member
-through the directory's cached `users.info` (bots and deactivated accounts come back flagged, not dropped —
-the core decides whom to ask)."""
+"""Who is in a Slack channel, for check-in rounds: `conversations.members` page by page, then each member's profile
+from the directory — read for the whole workspace through `users.list`, a page of people per call, and cached
+(bots and deactivated accounts come back flagged, not dropped — the core decides whom to ask)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.directory import SlackDirectory
-from adapters.slack.limits import SLACK_MEMBERS_PAGE
+from adapters.slack.limits import SLACK_MEMBERS_PAGE, SLACK_USERS_ONE_BY_ONE
 from adapters.slack.render import PLATFORM
 from bot.people import Channel, Person
 
@@ -33,9 +33,13 @@ class SlackRoster:
                         channel.id)
             return []
         workspace = channel.workspace or await self.workspace()
+        ids = await self._member_ids(channel_id)
+        unknown = sum(1 for user_id in ids if self.directory.known(workspace, user_id) is None)
+        if unknown > SLACK_USERS_ONE_BY_ONE:
+            await self.directory.read_everyone(workspace)
         people = []
-        for user_id in await self._member_ids(channel_id):
-            person = await self.directory.person(workspace, user_id)
+        for user_id in ids:
+            person = self.directory.known(workspace, user_id) or await self.directory.person(workspace, user_id)
             # an id Slack no longer knows is treated as a deactivated account: never asked
             people.append(person or Person(PLATFORM, workspace, user_id, active=False))
         return people
