@@ -35,6 +35,8 @@ from tests.fakes.slack_api import FakeSlackAPI
 from tests.slack_support import FORM, SIGNING_SECRET, signed_headers, slash_command
 
 TOKEN = re.compile(r"ref(\d+)x(\d+)")
+WARM_UP = 10
+"""Requests each server gets before the measured runs: first connections, imports, caches."""
 PATIENCE = 300.0
 """Seconds a run waits for its public posts before counting the rest as missing (a safety net)."""
 APP_YAML = """\
@@ -44,8 +46,6 @@ kudos:
   channels: ["slack:#kudos"]
 teams:
   - {name: Support, channels: ["slack:#support"]}
-checkins:
-  enabled: false
 """
 
 
@@ -84,6 +84,12 @@ class Server:
                 break
             await asyncio.sleep(0.1)
         raise SystemExit(f"{self.name} did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU the process has used so far (Linux /proc): what a run cost it, whatever else the
+        machine was doing meanwhile."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     async def stop(self) -> None:
         if self.process.returncode is None:
@@ -124,6 +130,8 @@ class Run:
     post_p50: float | None = None
     post_p99: float | None = None
     missing: int = 0
+    cpu_ms: float = 0.0
+    """The server's CPU per request, all its work included (for Huzzah: until the last public post)."""
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -141,9 +149,7 @@ class Load:
     async def run(self, server: Server, concurrency: int, requests: int, posts: bool) -> Run:
         self.runs += 1
         run = self.runs
-        givers = [(f"UB{run:03d}{i:05d}", f"giver{run}x{i}") for i in range(requests)]
-        for user, name in givers:
-            self.api.add_user(user, name)
+        givers = [giver(run, i) for i in range(requests)]
         latencies: list[float] = []
         queue = list(enumerate(givers))
         queue.reverse()
@@ -164,6 +170,7 @@ class Load:
                 latencies.append(done - began)
                 self.acked[(run, i)] = done
 
+        cpu = server.cpu_seconds()
         began = time.monotonic()
         await asyncio.gather(*(sender() for _ in range(concurrency)))
         elapsed = time.monotonic() - began
@@ -180,7 +187,22 @@ class Load:
             if arrived:
                 result.kudos_per_s = len(arrived) / (max(arrived) - began)
                 result.post_p50, result.post_p99 = percentile(delays, 50), percentile(delays, 99)
+        result.cpu_ms = (server.cpu_seconds() - cpu) * 1000 / requests
         return result
+
+
+def giver(run: int, i: int) -> tuple[str, str]:
+    return f"UB{run:03d}{i:05d}", f"giver{run}x{i}"
+
+
+def add_givers(api: FakeSlackAPI, runs: list[int]) -> None:
+    """Everyone who will give a kudos, as members of #support from the start: a real team exists before its busy
+    minute, and Huzzah has read its profiles (users.list) by then."""
+    for run, requests in enumerate(runs, 1):
+        for i in range(requests):
+            user, name = giver(run, i)
+            api.add_user(user, name)
+            api.channels["CSUPPORT"]["members"].append(user)
 
 
 def median(values: list[float | None]) -> float | None:
@@ -193,7 +215,7 @@ def table(runs: list[Run], systems: list[str], levels: list[int]) -> str:
         return "—" if value is None else f"{value:,.{digits}f}{unit}"
 
     lines = ["| concurrency | system | acks/s | × bare | ack p50 | ack p99 | completed kudos/s | × bare acks/s "
-             "| ack → post p50 | ack → post p99 | missing |", "|" + "---|" * 11]
+             "| ack → post p50 | ack → post p99 | server CPU per request | missing |", "|" + "---|" * 12]
     for level in levels:
         bare = median([r.acks_per_s for r in runs if r.system == "bare bolt" and r.concurrency == level])
         for system in systems:
@@ -207,7 +229,7 @@ def table(runs: list[Run], systems: list[str], levels: list[int]) -> str:
                 num(median([r.ack_p50 for r in mine]), " ms", 1), num(median([r.ack_p99 for r in mine]), " ms", 1),
                 num(kudos, "", 1), num(kudos / bare if bare and kudos else None, "×", 2),
                 num(median([r.post_p50 for r in mine]), " s", 2), num(median([r.post_p99 for r in mine]), " s", 2),
-                str(sum(r.missing for r in mine)) + " |",
+                num(median([r.cpu_ms for r in mine]), " ms", 1), str(sum(r.missing for r in mine)) + " |",
             ]))
     return "\n".join(lines)
 
@@ -219,6 +241,10 @@ async def requests_bench(args: argparse.Namespace) -> None:
     config = folder / "app.yaml"
     config.write_text(APP_YAML)
     servers: list[Server] = []
+    levels = [int(c) for c in args.concurrency.split(",")]
+    systems = 3 if args.postgres else 2
+    per_run = [args.requests or max(40, 4 * level) for level in levels]
+    add_givers(api, [WARM_UP] * systems + [n for _ in range(args.repeats) for n in per_run for _ in range(systems)])
     async with scratch_postgres(args.postgres) as pg_url:
         try:
             bare_env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -232,20 +258,18 @@ async def requests_bench(args: argparse.Namespace) -> None:
                                            huzzah_env(api, url, config), folder,
                                            r"Huzzah is listening on http://[^:]+:(\d+)"))
             runs: list[Run] = []
-            levels = [int(c) for c in args.concurrency.split(",")]
             async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
                 load = Load(api, http)
                 for server in servers:  # warm up: first connections, caches, imports
-                    await load.run(server, 5, 10, posts=server.name != "bare bolt")
+                    await load.run(server, 5, WARM_UP, posts=server.name != "bare bolt")
                 for repeat in range(args.repeats):
-                    for level in levels:
+                    for level, requests in zip(levels, per_run, strict=True):
                         for server in servers:
-                            requests = args.requests or max(40, 4 * level)
                             run = await load.run(server, level, requests, posts=server.name != "bare bolt")
                             runs.append(run)
                             print(f"repeat {repeat + 1} · c={level} · {server.name}: {run.acks_per_s:.0f} acks/s, "
                                   f"p99 {run.ack_p99:.0f} ms, kudos/s {run.kudos_per_s or 0:.1f}, "
-                                  f"post p99 {run.post_p99 or 0:.2f} s", file=sys.stderr, flush=True)
+                                  f"post p99 {run.post_p99 or 0:.2f} s, CPU {run.cpu_ms:.1f} ms/request", file=sys.stderr, flush=True)
             print(table(runs, [s.name for s in servers], levels))
         finally:
             for server in servers:

@@ -112,6 +112,9 @@ def make_engine(url: str) -> AsyncEngine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
         # One connection: SQLite has one writer anyway, and a shared connection never meets "database is locked".
+        # Measured against four connections each taking the write lock at BEGIN IMMEDIATE (bench/RESULTS.md): at
+        # most ~15% more write transactions a second, and `forget_page_history`'s checkpoint then fails while
+        # another connection writes — which would leave an anonymous answer's page history behind.
         engine = create_async_engine(
             url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, hide_parameters=True
         )
