@@ -136,7 +136,7 @@ class Run:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 @dataclass
@@ -269,7 +269,8 @@ async def requests_bench(args: argparse.Namespace) -> None:
                             runs.append(run)
                             print(f"repeat {repeat + 1} · c={level} · {server.name}: {run.acks_per_s:.0f} acks/s, "
                                   f"p99 {run.ack_p99:.0f} ms, kudos/s {run.kudos_per_s or 0:.1f}, "
-                                  f"post p99 {run.post_p99 or 0:.2f} s, CPU {run.cpu_ms:.1f} ms/request", file=sys.stderr, flush=True)
+                                  f"post p99 {run.post_p99 or 0:.2f} s, CPU {run.cpu_ms:.1f} ms/request",
+                                  file=sys.stderr, flush=True)
             print(table(runs, [s.name for s in servers], levels))
         finally:
             for server in servers:

@@ -4,8 +4,8 @@ Features write deliveries in the same transaction as the facts they announce (`s
 is never stored without its announcement, nor announced without being stored. Workers in any number of
 processes claim due rows a batch at a time (one statement), hand them to the platform's Messenger a few at once,
 mark those that went out in one more transaction, and retry with backoff (honouring Retry-After) until the
-platform takes them. The worker starts a pass as soon as a feature's transaction has committed (`kick`). A key is delivered at most once per key; an edit
-of the same message replaces an older pending edit.
+platform takes them. The worker starts a pass as soon as a feature's transaction has committed (`kick`). A key
+is delivered at most once per key; an edit of the same message replaces an older pending edit.
 
 Exactly once, as far as the platform allows: a worker that dies after the platform took a post but before
 marking it sent leaves the row claimed and unsure. Whoever claims it next asks the platform first whether a
@@ -187,8 +187,7 @@ class Outbox:
             await store.mark_sent(conn, done.row, at, min_gap=UPDATE_GAP)
             if done.track and done.ref is not None:
                 await store.remember_message(conn, done.track, done.ref, at)
-        for done in sent:
-            self.metrics.count(OUTBOX_DELIVERIES, outcome="sent")
+        self.metrics.count(OUTBOX_DELIVERIES, len(sent), outcome="sent")
 
     async def _deliver(self, row: store.OutboxRow, held: dict[str | None, datetime]) -> _Sent | None:
         """One try at one delivery: what went out (to be marked sent), or None when it is retried, waits on

@@ -84,7 +84,8 @@ class SlackDirectory:
         cursor = None
         while True:
             page = await self.client.users_list(limit=SLACK_USERS_PAGE, cursor=cursor)
-            for user in page.get("members", []):
+            members: list[dict[str, Any]] = page.get("members", [])
+            for user in members:
                 self._remember(workspace, user)
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:

@@ -10,8 +10,9 @@ Use it through `tests/slack_support.py` (the `slack` fixture wires it to the who
     await api.close()
 
 What it does:
-- Records every call as `Call(method, params, headers, at, peer)` (`peer`: which TCP connection); `params` merges the query string, the form body
-  and the JSON body, with JSON-encoded form fields (`blocks`, `view`, `files`…) parsed back.
+- Records every call as `Call(method, params, headers, at, peer)` (`peer`: which TCP connection); `params` merges
+  the query string, the form body and the JSON body, with JSON-encoded form fields (`blocks`, `view`, `files`…)
+  parsed back.
 - Answers the methods Huzzah uses with the shapes Slack documents (auth.test, chat.postMessage / update /
   postEphemeral / getPermalink, conversations.open / members / list / info, users.info / list, views.open /
   publish / update, files.getUploadURLExternal / completeUploadExternal and the upload URL itself).
