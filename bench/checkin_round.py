@@ -63,6 +63,7 @@ async def round_bench(people: int, postgres: str | None) -> None:
         stop.set()
         await worker
         await adapter.stop()
+        await adapter.client.close()
         await db.close()
     await api.close()
     report(api, people, took, "PostgreSQL" if postgres else "SQLite")

@@ -15,7 +15,7 @@ INBOX_CLAIM_SECONDS = 30
 """How long the instance that acknowledged a request holds its inbox row; after that, if the row is still there
 (the instance died), any instance finishes it. Its effect commits once however many try (`bot.inbox`)."""
 INBOX_MAX_ATTEMPTS = 5
-INBOX_WORKERS = 2
+INBOX_WORKERS = 4
 """Acknowledged requests worked off at once per process; the rest wait their turn (safely, in the inbox), so a
 burst's work never queues in front of the next request's acknowledgement for the database or the CPU."""
 """A request whose work kept dying with its process is dropped (and logged) after this many tries."""

@@ -145,10 +145,14 @@ async def claim_due(conn: AsyncConnection, platforms: list[str], now: datetime, 
         .order_by(outbox.c.not_before, outbox.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .cte("chosen")
     )
+    if conn.dialect.name == "postgresql":
+        # chosen once: a subquery PostgreSQL rescans would skip the rows it just locked and pick `limit` more
+        chosen = chosen.prefix_with("MATERIALIZED")
     result = await conn.execute(
         update(outbox)
-        .where(outbox.c.id.in_(chosen.scalar_subquery()), _claimable(now))
+        .where(outbox.c.id.in_(select(chosen.c.id)), _claimable(now))
         .values(claimed_until=until, attempts=outbox.c.attempts + 1,
                 unsure_since=func.coalesce(outbox.c.unsure_since, literal(now, UTCDateTime())))
         .returning(*_ROW, outbox.c.unsure_since)

@@ -114,3 +114,13 @@ async def test_a_pass_claims_in_one_transaction_and_marks_in_one_more(db: Databa
         event.remove(db.engine.sync_engine, "begin", count)
     assert len(begun) == 2, "one to claim all twenty, one to mark them sent and remember their messages"
     assert await statuses(db) == ["sent"] * 20
+
+
+async def test_a_pass_claims_no_more_than_its_batch(db: Database, clock: FakeClock) -> None:
+    box, gate = Outbox(db, clock), Gate()
+    box.attach(gate)
+    gate.sent.append("warm")
+    for i in range(7):
+        await queue(db, clock, Direct(BOB, say(f"hi {i}")), key=f"dm:{i}")
+    assert await box.deliver_due(limit=3) == 3
+    assert await statuses(db) == ["sent"] * 3 + ["pending"] * 4
