@@ -34,6 +34,8 @@ from bench.scratch import scratch_postgres
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.slack_support import FORM, SIGNING_SECRET, signed_headers, slash_command
 
+ROOT = Path(__file__).resolve().parent.parent
+"""The checkout the servers run from."""
 TOKEN = re.compile(r"ref(\d+)x(\d+)")
 WARM_UP = 10
 """Requests each server gets before the measured runs: first connections, imports, caches."""
@@ -102,6 +104,7 @@ class Server:
 
 
 async def start(name: str, args: list[str], env: dict[str, str], folder: Path, pattern: str) -> Server:
+    """Start a server in `folder` (its log goes there too) and wait until it listens."""
     log = folder / f"{name}.log"
     with open(log, "wb") as out:
         process = await asyncio.create_subprocess_exec(sys.executable, *args, env=env, cwd=folder,
@@ -115,7 +118,7 @@ def huzzah_env(api: FakeSlackAPI, database_url: str, config: Path) -> dict[str, 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "HUZZAH_"))}
     env.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=api.base_url,
                DATABASE_URL=database_url, HUZZAH_CONFIG=str(config), PYTHONUNBUFFERED="1",
-               PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+               PYTHONPATH=str(ROOT))
     return env
 
 
@@ -247,9 +250,9 @@ async def requests_bench(args: argparse.Namespace) -> None:
     add_givers(api, [WARM_UP] * systems + [n for _ in range(args.repeats) for n in per_run for _ in range(systems)])
     async with scratch_postgres(args.postgres) as pg_url:
         try:
-            bare_env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+            bare_env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
             servers.append(await start("bare bolt", ["-m", "bench.bare_bolt", "--api", api.base_url, "--secret",
-                                                     SIGNING_SECRET], bare_env, Path.cwd(), r"Running on http://[^:]+:(\d+)"))
+                                                     SIGNING_SECRET], bare_env, folder, r"Running on http://[^:]+:(\d+)"))
             databases = {"huzzah sqlite": f"sqlite:///{folder}/huzzah.db"}
             if pg_url:
                 databases["huzzah postgresql"] = pg_url
