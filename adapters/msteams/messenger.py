@@ -110,6 +110,14 @@ class MsTeamsMessenger:
         activity.id = ref.id
         await self._retrying(conv, conv.id, lambda ctx: ctx.update_activity(activity), "update")
 
+    async def delete(self, ref: MessageRef) -> None:
+        conv = await self._conversation(ref.workspace, ref.channel)
+        try:
+            await self._retrying(conv, conv.id, lambda ctx: ctx.delete_activity(ref.id), "delete")
+        except DeliveryError as exc:
+            if "no longer exists" not in str(exc):  # a 404: someone deleted it already
+                raise
+
     async def members(self, channel: Channel) -> list[Person]:
         """Everyone in a team channel or group chat (the roster API, page by page), bots flagged.
 

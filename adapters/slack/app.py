@@ -137,6 +137,7 @@ class SlackAdapter:
         bolt.event("app_mention")(self._mention)
         bolt.event("message")(self._direct_message)
         bolt.event("reaction_added")(self._reaction)
+        bolt.event("reaction_removed")(self._reaction)
         bolt.event("app_home_opened")(self._home)
         bolt.shortcut(_ANY)(self._shortcut)
         bolt.action(_ANY)(self._action)
@@ -364,7 +365,9 @@ class SlackAdapter:
             author = await self.directory.someone(team, event["item_user"])
             channel = await self.directory.channel(team, channel_id)
             ref = MessageRef(PLATFORM, team, channel_id, item.get("ts", ""))
-            return Reacted(sender, channel, emoji, author, ref, await self._link(channel_id, ref.id)), ""
+            removed = event.get("type") == "reaction_removed"
+            link = "" if removed else await self._link(channel_id, ref.id)  # removing needs no link
+            return Reacted(sender, channel, emoji, author, ref, link, removed=removed), ""
 
         return await self._take(ack, body, "reaction", address, translate)
 

@@ -78,18 +78,21 @@ class SlackDirectory:
             raise
         return self._remember(workspace, user, name_hint)
 
-    async def read_everyone(self, workspace: str) -> None:
+    async def read_everyone(self, workspace: str) -> list[dict[str, Any]]:
         """Every profile in the workspace into the cache, a page of people per users.list call — instead of one
-        users.info call per person, which for a big team would take hours at Slack's limits."""
+        users.info call per person, which for a big team would take hours at Slack's limits. Returns Slack's user
+        objects, for whoever needs more of them (emails)."""
+        everyone: list[dict[str, Any]] = []
         cursor = None
         while True:
             page = await self.client.users_list(limit=SLACK_USERS_PAGE, cursor=cursor)
             members: list[dict[str, Any]] = page.get("members", [])
             for user in members:
                 self._remember(workspace, user)
+            everyone += members
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
-                return
+                return everyone
 
     def _remember(self, workspace: str, user: dict[str, Any], name_hint: str = "") -> Person:
         user_id = str(user["id"])

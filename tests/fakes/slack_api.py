@@ -107,6 +107,8 @@ class FakeSlackAPI:
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    usergroups: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    """User group id → (handle, member ids), as usergroups.users.list answers."""
     _scripts: dict[str, deque[Scripted]] = field(default_factory=dict)
     _holds: list[Hold] = field(default_factory=list)
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -114,6 +116,9 @@ class FakeSlackAPI:
     port: int = 0
     _paused: set[str] = field(default_factory=set)
     _resumed: asyncio.Event = field(default_factory=asyncio.Event)
+    users_page: int = 1000
+    """users.list answers at most this many people a page (Slack's own most); a test lowers it to see pages
+    followed."""
     now: Callable[[], float] = time.time
     """Slack's clock, for message timestamps."""
     _last_ts: int = 0
@@ -144,7 +149,8 @@ class FakeSlackAPI:
             "tz": tz, "tz_label": tz, "tz_offset": 0, "is_bot": is_bot, "is_app_user": False,
             "is_admin": False, "is_owner": False, "updated": 1700000000,
             "profile": {"real_name": shown, "display_name": name, "display_name_normalized": name,
-                        "real_name_normalized": shown, "team": self.team_id},
+                        "real_name_normalized": shown, "team": self.team_id,
+                        "email": f"{name}@example.com"},
         }
         self.users[user_id] = user
         return user
@@ -224,6 +230,10 @@ class FakeSlackAPI:
 
     def dm_channel(self, user_id: str) -> str:
         return f"D{user_id}"
+
+    def where(self, ref: str) -> str:
+        """The conversation a call's `channel` argument names, as Slack resolves it (a user id: the DM with them)."""
+        return self._channel_id(ref) or ref
 
     # ---- serving ------------------------------------------------------------------------------------
 
@@ -391,6 +401,14 @@ class FakeSlackAPI:
         return {"ok": True, "channel": channel, "ts": params.get("ts"), "text": params.get("text", ""),
                 "message": {"text": params.get("text", ""), "blocks": params.get("blocks", [])}}
 
+    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = self._channel_id(str(params.get("channel", ""))), str(params.get("ts", ""))
+        found = next((m for m in self.messages if m["channel"] == channel and m["ts"] == ts), None)
+        if found is None:
+            return {"ok": False, "error": "message_not_found"}
+        self.messages.remove(found)
+        return {"ok": True, "channel": channel, "ts": ts}
+
     def _chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         if self._channel_id(str(params.get("channel", ""))) is None:
             return {"ok": False, "error": "channel_not_found"}
@@ -433,7 +451,17 @@ class FakeSlackAPI:
         return _listed("members", list(channel["members"]), params)
 
     def _users_list(self, params: dict[str, Any]) -> dict[str, Any]:
-        return _listed("members", list(self.users.values()), params)
+        limit = min(int(params.get("limit") or 100), self.users_page)
+        return _listed("members", list(self.users.values()), {**params, "limit": limit})
+
+    def _usergroups_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "usergroups": [{"id": g, "handle": h} for g, (h, _) in self.usergroups.items()]}
+
+    def _usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        group = self.usergroups.get(str(params.get("usergroup", "")))
+        if group is None:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(group[1])}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(params.get("user", "")))

@@ -51,17 +51,33 @@ def withheld_teams(figures: Iterable[repo.RoundFigures], min_group: int) -> tupl
     return hidden, org_shown
 
 
-async def mood_report(ctx: Context, team: str, week: str) -> MoodReport:
+class MoodWeeks:
+    """Every team's round figures of a week and which teams they withhold, counted once and shared by every
+    report of one run: withholding needs all teams' figures, so per-team counting made a run O(teams²)."""
+
+    def __init__(self, min_group: int) -> None:
+        self.min_group = min_group
+        self._weeks: dict[str, tuple[list[repo.RoundFigures], set[str], bool]] = {}
+
+    async def of(self, conn: AsyncConnection, week: str) -> tuple[list[repo.RoundFigures], set[str], bool]:
+        """(every team's figures, the teams withheld, whether the organisation-wide figure may be shown)."""
+        if week not in self._weeks:
+            figures = await repo.figures_for_week(conn, week)
+            self._weeks[week] = (figures, *withheld_teams(figures, self.min_group))
+        return self._weeks[week]
+
+
+async def mood_report(ctx: Context, team: str, week: str, weeks: MoodWeeks | None = None) -> MoodReport:
     """One team's round for an ISO week (the digest's view), with every rule above already applied.
 
-    Withholding still looks at every team's figures for that week (complementary suppression), but only
-    this team's trend is computed, which keeps a digest well under a second for large organisations.
+    Withholding looks at every team's figures for that week (complementary suppression); pass one `weeks`
+    to every report of a run so each week is counted once, not once per team.
     """
     min_group = ctx.settings.anonymity.min_group_size
+    weeks = weeks or MoodWeeks(min_group)
     async with ctx.db.transaction() as conn:
-        figures = await repo.figures_for_week(conn, week)
-        hidden, _ = withheld_teams(figures, min_group)
-        trend = await _trend(ctx, conn, team, week)
+        figures, hidden, _ = await weeks.of(conn, week)
+        trend = await _trend(conn, team, week, weeks)
         mine = next((f for f in figures if f.round.team == team), None)
         if mine is None:
             return MoodReport(team, week, None, None, None, None, trend, None, NO_ROUND)
@@ -90,13 +106,11 @@ async def _vents(ctx: Context, conn: AsyncConnection, figures: repo.RoundFigures
     return tuple(await repo.vents_of(conn, figures.round.id)), ""
 
 
-async def _trend(ctx: Context, conn: AsyncConnection, team: str, week: str) -> tuple[tuple[str, float | None], ...]:
+async def _trend(conn: AsyncConnection, team: str, week: str, weeks: MoodWeeks) -> tuple[tuple[str, float | None], ...]:
     """The team's average over its last rounds, each withheld exactly as that week's report withholds it."""
-    min_group = ctx.settings.anonymity.min_group_size
     out = []
     for past in await repo.weeks_of_team(conn, team, week, MOOD_TREND_ROUNDS):
-        figures = await repo.figures_for_week(conn, past)
-        hidden, _ = withheld_teams(figures, min_group)
+        figures, hidden, _ = await weeks.of(conn, past)
         mine = next(f for f in figures if f.round.team == team)
         out.append((past, round(mine.total / mine.answered, 1) if team not in hidden else None))
     return tuple(out)

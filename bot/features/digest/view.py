@@ -38,11 +38,11 @@ def _kudos(settings: Settings, digest: Digest) -> list[Block]:
             ("People who thanked", str(figures.thankers)),
             ("Top values", top),
         )),
-        *(block for record in digest.highlights for block in _highlight(settings, record)),
+        *(block for record in digest.highlights for block in highlight(settings, record)),
     ]
 
 
-def _highlight(settings: Settings, record: KudosRecord) -> list[Block]:
+def highlight(settings: Settings, record: KudosRecord) -> list[Block]:
     chips = value_chips(settings, record.values)
     backers = f" (+{len(record.cogivers)} joined)" if record.cogivers else ""
     return [

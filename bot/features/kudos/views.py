@@ -10,6 +10,7 @@ from bot.people import Person
 from storage.kudos import KudosRecord
 
 ME_TOO = "kudos.metoo"
+UNDO = "kudos.undo"
 GIVE_FORM = "kudos.give"
 REACTION_REASON = "for this message"
 """The reason a reaction kudos carries: the message itself is linked, never copied (it may be private)."""
@@ -43,6 +44,7 @@ def _byline(settings: Settings, record: KudosRecord) -> Footnote:
         parts += [" with ", *names(record.cogivers)]
     if record.link:
         parts += ["  ·  ", Link(record.link, "the message")]
+    parts.append(f"  ·  no. {record.id}")
     return footnote(*parts)
 
 
@@ -66,12 +68,50 @@ def recipient_dm(settings: Settings, record: KudosRecord, where: str) -> Message
     )
 
 
-def confirmation(record: KudosRecord, where: str, left: int) -> Message:
+def _left(left: int) -> str:
+    return f"You have {left} thank-you{'s' if left != 1 else ''} left today."
+
+
+def confirmation(record: KudosRecord, where: str, left: int, undo_minutes: int) -> Message:
     told = "has" if len(record.recipients) == 1 else "have"
     return message(
         text("Sent! ", *names(record.recipients), f" {told} been told, and it's posted in {where}."),
-        footnote(f"You have {left} thank-you{'s' if left != 1 else ''} left today."),
+        footnote(_left(left), f" A slip? Undo it, or type `edit …` to correct it, within {undo_minutes} minutes."),
+        Buttons((Button("↩️ Undo", UNDO, str(record.id)),)),
     )
+
+
+def taken_back(record: KudosRecord, left: int | None) -> Message:
+    """To whoever removed it: what happened, and (for its giver) the allowance they have again."""
+    told = "was" if len(record.recipients) == 1 else "were"
+    return message(
+        text("↩️ Taken back: the post is removed and ", *names(record.recipients), f" {told} told privately."),
+        footnote(_left(left)) if left is not None else None,
+    )
+
+
+def withdrawn_dm(record: KudosRecord, by_admin: bool) -> Message:
+    """To each recipient: the thanks they were told about is gone, said kindly."""
+    who: list[Inline] = ["An admin removed"] if by_admin else [record.giver, " took back"]
+    return message(
+        text(*who, " the huzzah ", *(["they gave "] if not by_admin else ["for "]), "you, so it's no longer posted."),
+        footnote("Nothing you need to do."),
+        summary="A huzzah for you was withdrawn",
+    )
+
+
+def removed_notice(record: KudosRecord, reason: str) -> Message:
+    """To the giver, privately, when an admin removed their kudos."""
+    return message(
+        text("An admin removed your huzzah for ", *names(record.recipients), "."),
+        text(reason, quote=True),
+        footnote("Your thank-you is back in your allowance. Questions? Ask the person who runs Huzzah."),
+        summary="An admin removed your huzzah",
+    )
+
+
+def corrected(record: KudosRecord) -> Message:
+    return message(text("✏️ Corrected — the post now reads:"), text(*record.reason, quote=True))
 
 
 def not_posted(record: KudosRecord, where: str) -> Message:
