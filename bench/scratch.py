@@ -19,7 +19,7 @@ async def scratch_postgres(server_url: str | None) -> AsyncIterator[str | None]:
         yield None
         return
     url = make_url(normalize_url(server_url))
-    name = f"huzzah_bench_{uuid.uuid4().hex[:8]}"
+    name = f"huzzah_requests_bench_{uuid.uuid4().hex[:8]}"
     conn = await asyncpg.connect(host=url.host, port=url.port or 5432, user=url.username, password=url.password,
                                  database=url.database)
     try:
