@@ -75,7 +75,7 @@ async def test_each_team_s_digest_reaches_only_its_own_managers_on_teams(msteams
     await msteams.send(channel_message(msteams.service_url, ALICE, "<at>Huzzah</at> <at>Bob</at> thanks #ownership",
                                        [BOT, BOB]))
 
-    msteams.core.ctx.clock.set(datetime(2026, 11, 23, 9, 1, tzinfo=UTC))  # type: ignore[attr-defined]
+    msteams.core.ctx.clock.set(datetime(2026, 11, 24, 9, 1, tzinfo=UTC))  # type: ignore[attr-defined]
     await msteams.core.tick()
     await msteams.core.outbox.drain()
 
