@@ -107,6 +107,9 @@ def _average(values: list[float]) -> float | None:
 
 
 async def gather_rollup(ctx: Context, period: Period, weeks: MoodWeeks | None = None) -> Rollup:
+    """Every team's figures for the period, then only what the rules above let the page show.
+
+    `weeks`: the run's shared weekly figures (the teams' digests have counted most of them already)."""
     settings, zone = ctx.settings, ctx.settings.zone
     min_group = settings.anonymity.min_group_size
     weeks = weeks or MoodWeeks(min_group)
@@ -140,12 +143,16 @@ async def gather_rollup(ctx: Context, period: Period, weeks: MoodWeeks | None = 
             out.append((week.label, mood))
         return out
 
+    metrics_of_team: dict[str, list[tuple[str, dict[str, float]]]] = {}
+    for (who, name), by_week in metrics.items():
+        metrics_of_team.setdefault(who, []).append((name, by_week))
+
     def metric_means(team: str, weeks_of: list[Week]) -> dict[str, float]:
         labels = {w.label for w in weeks_of}
         out = {}
-        for (who, name), by_week in metrics.items():
+        for name, by_week in metrics_of_team.get(team, []):
             found = [v for w, v in by_week.items() if w in labels]
-            if who == team and found:
+            if found:
                 out[name] = round(sum(found) / len(found), 2)
         return out
 

@@ -162,5 +162,5 @@ class WeeklyDigest:
             for key, delivery in planned:
                 await send_later(conn, delivery, now, key=key)
         self.ctx.metrics.count(DIGESTS, outcome="posted")
-        log.info("%s %s queued for %d recipient(s)", name, label, len(planned))
+        log.info("weekly digest for %s %s queued for %d recipient(s)", name, label, len(planned))
         return len(planned)
