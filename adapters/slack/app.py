@@ -37,7 +37,7 @@ from adapters.slack.directory import SlackDirectory
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.render import PLATFORM, action_name, form_values, home_view, message_payload, modal, result_view
 from adapters.slack.roster import SlackRoster
-from bot.failures import SORRY, apology, log_failure
+from bot.failures import apology, log_failure, sorry
 from bot.incoming import Incoming, MessageRef, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Message, say
 from bot.outgoing import Response
@@ -255,7 +255,7 @@ class SlackAdapter:
 
     async def _apologise(self, address: Address, what: str) -> None:
         try:
-            await self.answer(address, Response(replies=(SORRY,)))
+            await self.answer(address, Response(replies=(sorry(),)))
         except Exception as again:
             log_failure(log, f"apologising for a Slack {what}", again)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.grammar.errors import GrammarError
 from bot.grammar.help import HelpEntry
 from bot.grammar.tokens import Parts, lstrip, next_word, rstrip, strip
+from bot.i18n import N_, tr
 from bot.people import Person
 
 KUDOS_VERBS = ("kudos", "huzzah", "give")
@@ -30,9 +31,10 @@ class ShowStats:
 
 
 HELP = (
-    HelpEntry("@person [@person…] <why> [#value…]", "Thank up to 10 colleagues in public, tagged with a value",
+    HelpEntry("@person [@person…] <why> [#value…]", N_("Thank up to 10 colleagues in public, tagged with a value"),
               "@alice thanks for taking the angry caller #ownership"),
-    HelpEntry("stats [@person]", "Kudos given and received this week and all time, and top values", "stats @alice"),
+    HelpEntry("stats [@person]", N_("Kudos given and received this week and all time, and top values"),
+              "stats @alice"),
 )
 
 
@@ -80,13 +82,13 @@ def parse_kudos(parts: Parts) -> GiveKudos | GrammarError:
     recipients, unknown, rest = _recipients(lstrip(parts))
     if unknown:
         names = ", ".join(unknown)
-        return GrammarError(
-            f"I couldn't find {names} in this workspace. Mention people so their name is highlighted "
-            "(pick them from the list that pops up after @), then send it again."
-        )
+        return GrammarError(tr(
+            "I couldn't find {names} in this workspace. Mention people so their name is highlighted "
+            "(pick them from the list that pops up after @), then send it again.", names=names,
+        ))
     if not recipients:
         return GrammarError(
-            "Start with who you're thanking, then say why — e.g. `@alice thanks for covering my shift #teamwork`.",
+            tr("Start with who you're thanking, then say why — e.g. `@alice thanks for covering my shift #teamwork`."),
             show_help=True,
         )
     return GiveKudos(tuple(dict.fromkeys(recipients)), _drop_trailing_tags(rest), _values(rest))
@@ -98,4 +100,4 @@ def parse_stats(parts: Parts) -> ShowStats | GrammarError:
         return ShowStats()
     if isinstance(word, Person) and strip(rest) == ():
         return ShowStats(word)
-    return GrammarError("Try `stats` for your own numbers, or `stats @alice` for someone else's.")
+    return GrammarError(tr("Try `stats` for your own numbers, or `stats @alice` for someone else's."))
