@@ -129,28 +129,29 @@ def tr_plural_parts(singular: str, plural: str, n: int, /, **values: object) -> 
     return _split(catalog(current()).ngettext(singular, plural, n), {"n": n, **values})
 
 
-def _locale() -> str:
+def number_locale() -> str:
+    """The Babel locale dates and numbers are written in for the current language."""
     code = current()
     return _FORMATS.get(code, code)
 
 
 def number(value: float) -> str:
-    return format_decimal(value, locale=_locale())
+    return format_decimal(value, locale=number_locale())
 
 
 def when(moment: datetime, skeleton: str = "MMMEd") -> str:
     """A date or time as this language writes it: a CLDR skeleton (`MMMEd` Fri 4 Dec, `Hm` 17:00, `yMMMd`)."""
-    return format_skeleton(skeleton, moment, locale=_locale())
+    return format_skeleton(skeleton, moment, locale=number_locale())
 
 
 def weekday(index: int, width: str = "wide") -> str:
     """Monday is 0, as in `datetime.weekday()`."""
-    return str(get_day_names(width, locale=_locale())[index])
+    return str(get_day_names(width, locale=number_locale())[index])
 
 
 def listing(items: Sequence[Inline]) -> tuple[Inline, ...]:
     """`@a`, `@a and @b`, `@a, @b and @c` the way this language lists things (people stay mentions)."""
     if not items:
         return ()
-    pattern = format_list([f"{{{i}}}" for i in range(len(items))], locale=_locale())
+    pattern = format_list([f"{{{i}}}" for i in range(len(items))], locale=number_locale())
     return _split(pattern, {str(i): item for i, item in enumerate(items)})
