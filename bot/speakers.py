@@ -8,12 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.i18n import language_of, workspace_language
 from bot.people import Person
 from storage.db import Database
-from storage.people import chosen_language
+from storage.people import stored_language
 
 
 async def language_in(conn: AsyncConnection, person: Person) -> str:
     """Inside a transaction that is already open (a feature writing a DM to someone)."""
-    return await chosen_language(conn, person) or language_of(person.locale) or workspace_language()
+    chosen, locale = await stored_language(conn, person)
+    return chosen or language_of(person.locale or locale) or workspace_language()
 
 
 async def language_for(db: Database, person: Person) -> str:

@@ -63,12 +63,14 @@ async def first_seen(conn: AsyncConnection) -> datetime | None:
     return (await conn.execute(select(func.min(people.c.first_seen)))).scalar_one()
 
 
-async def chosen_language(conn: AsyncConnection, person: Person) -> str | None:
-    """The language they chose with `language …`; None when they never did (the platform's locale applies)."""
-    return (await conn.execute(select(people.c.language).where(
+async def stored_language(conn: AsyncConnection, person: Person) -> tuple[str | None, str | None]:
+    """The language they chose with `language …` and the locale their platform last gave (each None if unknown):
+    a manager named in app.yaml is known only by id, yet reads the digest in their own language."""
+    row = (await conn.execute(select(people.c.language, people.c.locale).where(
         people.c.platform == person.platform, people.c.workspace == person.workspace,
         people.c.user_id == person.user_id,
-    ))).scalar_one_or_none()
+    ))).first()
+    return (row.language, row.locale) if row else (None, None)
 
 
 async def choose_language(conn: AsyncConnection, person: Person, language: str | None, at: datetime) -> None:

@@ -17,9 +17,10 @@ from datetime import datetime
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, get_day_names
 from babel.lists import format_list
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
-from bot.i18n.catalogs import SOURCE, catalog
+from bot.i18n.catalogs import SOURCE as SOURCE
+from bot.i18n.catalogs import catalog
 from bot.messages import Inline, Link, Strong
 from bot.people import Person
 
@@ -137,6 +138,15 @@ def number_locale() -> str:
 
 def number(value: float) -> str:
     return format_decimal(value, locale=number_locale())
+
+
+def decimal(value: float, pattern: str = "0.0") -> str:
+    """One decimal place, with this language's decimal mark (`3,8` in Spanish and Vietnamese)."""
+    return format_decimal(value, format=pattern, locale=number_locale())
+
+
+def percent(share: float) -> str:
+    return format_percent(share, locale=number_locale())
 
 
 def when(moment: datetime, skeleton: str = "MMMEd") -> str:

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextvars import copy_context
 from datetime import datetime, timedelta
 
 from bot.context import Context
-from bot.features.digest.audience import deliveries, has_audience
+from bot.features.digest.audience import audience, has_audience
 from bot.features.digest.chart import draw
 from bot.features.digest.figures import Digest, gather
 from bot.features.digest.settings import DigestSettings
 from bot.features.digest.view import digest_message
 from bot.features.digest.week import Week, due_at
+from bot.i18n import speaking
 from bot.messages import Message
 from bot.metrics import DIGESTS
 from bot.outbox import send_later
@@ -30,11 +32,14 @@ from storage.people import first_seen
 log = logging.getLogger(__name__)
 
 
-async def render(ctx: Context, digest: Digest) -> Message:
-    """The digest with its chart, drawn in a worker thread so a busy server keeps answering meanwhile."""
+async def render(ctx: Context, digest: Digest, language: str | None = None) -> Message:
+    """The digest with its chart in one language (None: the workspace's), the chart drawn in a worker thread so a
+    busy server keeps answering meanwhile."""
     trend = digest.mood.trend if digest.mood is not None else ()
-    chart = await asyncio.to_thread(draw, digest.week, trend, digest.kudos.per_day)
-    return digest_message(ctx.settings, digest, chart)
+    with speaking(language):
+        context = copy_context()  # the thread draws the chart's words in the same language
+        chart = await asyncio.to_thread(context.run, draw, digest.week, trend, digest.kudos.per_day)
+        return digest_message(ctx.settings, digest, chart)
 
 
 class WeeklyDigest:
@@ -93,14 +98,17 @@ class WeeklyDigest:
 
     async def post(self, team: str, week: Week) -> int | None:
         """Queue the digest to everyone configured; how many recipients, or None if it was already settled."""
-        msg = await render(self.ctx, await gather(self.ctx, team, week))
+        digest = await gather(self.ctx, team, week)
+        async with self.ctx.db.transaction() as conn:
+            planned = await audience(conn, self.ctx.settings, team, week.label)
+        # each manager reads it in their own language; channels in the workspace's
+        written = {language: await render(self.ctx, digest, language) for language in {p.language for p in planned}}
         now = self.ctx.clock.now()
         async with self.ctx.db.transaction() as conn:
-            planned = await deliveries(conn, self.ctx.settings, team, week.label, msg)
             if not await claim_run(conn, team, week.label, POSTED, len(planned), now):
                 return None
-            for key, delivery in planned:
-                await send_later(conn, delivery, now, key=key)
+            for reader in planned:
+                await send_later(conn, reader.delivery(written[reader.language]), now, key=reader.key)
         self.ctx.metrics.count(DIGESTS, outcome="posted")
         log.info("weekly digest for %s %s queued for %d recipient(s)", team, week.label, len(planned))
         return len(planned)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_percent
-
 from bot.features.kudos.views import names as mentions
 from bot.features.polls.deadline import describe
 from bot.features.polls.limits import POLL_NAMES_SHOWN
-from bot.i18n import N_, listing, number_locale, tr, tr_parts, tr_plural, tr_plural_parts
+from bot.i18n import N_, listing, percent, tr, tr_parts, tr_plural, tr_plural_parts
 from bot.messages import Block, Button, Buttons, Inline, Message, Strong, footnote, message, text
 from bot.people import Person
 from storage.polls import BY_ASKER, PollRecord, Tally
@@ -43,7 +41,7 @@ def _count(n: int, voters: int) -> str:
 
 
 def _percent(n: int, voters: int) -> str:
-    return format_percent(n / voters, locale=number_locale())
+    return percent(n / voters)
 
 
 def _voted(voters: int) -> str:
