@@ -10,6 +10,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from bot.clock import Clock, SystemClock
@@ -203,9 +204,9 @@ class Huzzah:
             log.info("ignored a %s from a bot", kind)
             return Response()
         feature, began = self.feature_of(incoming), time.perf_counter()
-        with within(FEATURE, feature), speaking(await self._language(incoming.sender)):
+        with within(FEATURE, feature), speaking(await self._language(incoming.sender)) as language:
             try:
-                return await self._route(incoming, prefix)
+                return replace(await self._route(incoming, prefix), language=language)
             except AlreadyFinished:
                 raise
             except Exception as exc:

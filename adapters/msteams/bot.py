@@ -14,6 +14,7 @@ from adapters.msteams.messenger import MsTeamsMessenger
 from adapters.msteams.references import remember
 from adapters.msteams.translate import PERSONAL, PLATFORM, incoming_of, person, tenant_of
 from bot.failures import log_failure
+from bot.i18n import speaking
 from bot.incoming import Said
 from bot.outgoing import Response
 from bot.people import Channel, Person
@@ -53,7 +54,7 @@ class MsTeamsBot(Bot):
             await remember(self.core.conversations(PLATFORM), activity,
                            verified=self.messenger.config.authenticated)
             if _installed_personally(context):
-                newcomer = person(activity.from_property, tenant_of(activity))
+                newcomer = person(activity.from_property, tenant_of(activity), locale=activity.locale)
                 welcome = Said(newcomer, Channel(PLATFORM, newcomer.workspace, "", is_direct=True), ("help",))
                 self._later(newcomer, await self.core.handle(welcome))
                 return
@@ -85,7 +86,9 @@ class MsTeamsBot(Bot):
             for reply in response.replies:
                 await self.messenger.direct(to, reply)
             if response.form is not None:
-                await self.messenger.direct_activity(to, form_activity(response.form))
+                with speaking(response.language or None):
+                    card = form_activity(response.form)
+                await self.messenger.direct_activity(to, card)
         except DeliveryError as exc:
             log.warning("could not answer a Teams user privately: %s", exc)
         except Exception as exc:

@@ -53,8 +53,10 @@ def is_bot(account: ChannelAccount) -> bool:
     return is_bot_account(account.id or "") or account.role == "bot"
 
 
-def person(account: ChannelAccount, tenant: str, tz: str | None = None) -> Person:
-    return Person(PLATFORM, tenant, account.id, account.name or "", tz or None, is_bot=is_bot(account))
+def person(account: ChannelAccount, tenant: str, tz: str | None = None, locale: str | None = None) -> Person:
+    """`locale` is the activity's (`vi-VN`): the language of the Teams client that sent it."""
+    return Person(PLATFORM, tenant, account.id, account.name or "", tz or None, is_bot=is_bot(account),
+                  locale=locale or None)
 
 
 def base_conversation_id(conversation_id: str) -> str:
@@ -153,7 +155,7 @@ def incoming_of(activity: Activity) -> Incoming | None:
     if is_bot(activity.from_property):  # another bot's message never gives kudos, votes or answers
         return None
     tenant = tenant_of(activity)
-    sender = person(activity.from_property, tenant, activity.local_timezone)
+    sender = person(activity.from_property, tenant, activity.local_timezone, activity.locale)
     channel = channel_of(activity)
     value = activity.value if isinstance(activity.value, dict) else None
     if value and value.get(DATA_KEY) in (PRESS, CHOOSE, FORM):

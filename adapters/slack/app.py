@@ -38,6 +38,7 @@ from adapters.slack.messenger import SlackMessenger
 from adapters.slack.render import PLATFORM, action_name, form_values, home_view, message_payload, modal, result_view
 from adapters.slack.roster import SlackRoster
 from bot.failures import apology, log_failure, sorry
+from bot.i18n import N_, speaking, tr
 from bot.incoming import Incoming, MessageRef, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Message, say
 from bot.outgoing import Response
@@ -54,7 +55,7 @@ COMMAND = "/huzzah"
 MENTION_PREFIX = "@Huzzah "
 _ANY = re.compile(".+")
 _SKIN_TONE = re.compile(r"::skin-tone-\d$")
-UNREADABLE = (
+UNREADABLE = N_(
     "Sorry — Slack sent me this with something missing or garbled ({problem}), so I did nothing with it. "
     "Please try again; if it keeps happening, tell whoever runs Huzzah."
 )
@@ -90,7 +91,7 @@ def unreadable(kind: str, problem: Malformed) -> tuple[int, dict[str, Any]]:
     elsewhere it is a 400.
     """
     log.warning("refused a Slack %s that cannot be read: %s", kind or "request", problem)
-    words = UNREADABLE.format(problem=problem)
+    words = tr(UNREADABLE, problem=problem)
     if kind == "command":
         return 200, {"response_type": "ephemeral", "text": words}
     if kind == "view_submission":
@@ -288,7 +289,9 @@ class SlackAdapter:
                 log.warning("a form was asked for where Slack gives no trigger to open it")
                 return
             meta = {"context": response.form.context, "channel": channel_id}
-            await self.client.views_open(trigger_id=trigger_id, view=modal(response.form, meta))
+            with speaking(response.language or None):
+                view = modal(response.form, meta)
+            await self.client.views_open(trigger_id=trigger_id, view=view)
 
     async def _private(self, reply: Message, user_id: str, channel_id: str, *, response_url: str,
                        direct: bool) -> None:
@@ -452,11 +455,14 @@ class SlackAdapter:
             except Exception as exc:
                 response = apology(log, "Slack form", exc)
             title = (view.get("title") or {}).get("text", "Huzzah")
-            if response.form is not None:
-                meta["context"] = response.form.context
-                await ack(response_action="update", view=modal(response.form, meta))
-            elif response.replies:
-                await ack(response_action="update", view=result_view(title, response.replies))
+            with speaking(response.language or None):
+                if response.form is not None:
+                    meta["context"] = response.form.context
+                    shown: dict[str, Any] | None = modal(response.form, meta)
+                else:
+                    shown = result_view(title, response.replies) if response.replies else None
+            if shown is not None:
+                await ack(response_action="update", view=shown)
             else:
                 await ack()
         finally:

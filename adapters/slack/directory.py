@@ -66,7 +66,7 @@ class SlackDirectory:
         if cached is not None:
             return cached
         try:
-            user = (await self.client.users_info(user=user_id))["user"]
+            user = (await self.client.users_info(user=user_id, include_locale=True))["user"]
         except SlackApiError as exc:
             if exc.response.get("error") in ("user_not_found", "users_not_found"):
                 return None
@@ -76,6 +76,7 @@ class SlackDirectory:
         person = Person(
             PLATFORM, workspace or user.get("team_id", ""), user_id, name, user.get("tz") or None,
             is_bot=bool(user.get("is_bot")) or user_id == SLACKBOT, active=not user.get("deleted", False),
+            locale=user.get("locale") or None,
         )
         return self._people.put(key, person)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.forms import Checkboxes, Form, Note, Select, TextInput
+from bot.i18n import tr
 from bot.messages import (
     Block,
     Buttons,
@@ -222,7 +223,7 @@ def modal(form: Form, metadata: Mapping[str, str]) -> dict[str, Any]:
     blocks = [_field(f) for f in form.fields][:MAX_VIEW_BLOCKS]
     view: dict[str, Any] = {
         "type": "modal", "callback_id": form.id, "title": plain(form.title, MAX_TITLE_CHARS),
-        "close": plain("Cancel", MAX_TITLE_CHARS), "private_metadata": json.dumps(dict(metadata)), "blocks": blocks,
+        "close": plain(tr("Cancel"), MAX_TITLE_CHARS), "private_metadata": json.dumps(dict(metadata)), "blocks": blocks,
     }
     if any(b["type"] == "input" for b in blocks):
         view["submit"] = plain(form.submit, MAX_TITLE_CHARS)
@@ -232,8 +233,8 @@ def modal(form: Form, metadata: Mapping[str, str]) -> dict[str, Any]:
 def result_view(title: str, replies: Iterable[Message]) -> dict[str, Any]:
     """What a modal turns into after it was submitted: the bot's answer, and a Close button."""
     blocks = [kit for msg in replies for kit in blocks_of(msg)][:MAX_VIEW_BLOCKS]
-    return {"type": "modal", "title": plain(title, MAX_TITLE_CHARS), "close": plain("Close", MAX_TITLE_CHARS),
-            "blocks": blocks or [{"type": "section", "text": mrkdwn("Done.")}]}
+    return {"type": "modal", "title": plain(title, MAX_TITLE_CHARS), "close": plain(tr("Close"), MAX_TITLE_CHARS),
+            "blocks": blocks or [{"type": "section", "text": mrkdwn(tr("Done."))}]}
 
 
 def form_values(state: Mapping[str, Any]) -> dict[str, str | tuple[str, ...]]:

@@ -13,6 +13,7 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from datetime import datetime
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, get_day_names
@@ -154,7 +155,7 @@ def when(moment: datetime, skeleton: str = "MMMEd") -> str:
     return format_skeleton(skeleton, moment, locale=number_locale())
 
 
-def weekday(index: int, width: str = "wide") -> str:
+def weekday(index: int, width: Literal["abbreviated", "wide"] = "wide") -> str:
     """Monday is 0, as in `datetime.weekday()`."""
     return str(get_day_names(width, locale=number_locale())[index])
 

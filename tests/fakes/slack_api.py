@@ -102,6 +102,8 @@ class FakeSlackAPI:
     """What the app sent back over Socket Mode (acks carrying `envelope_id`)."""
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    locales: dict[str, str] = field(default_factory=dict)
+    """Each user's Slack language (`vi-VN`), given by users.info only with include_locale."""
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     _scripts: dict[str, deque[Scripted]] = field(default_factory=dict)
     _holds: list[Hold] = field(default_factory=list)
@@ -132,8 +134,8 @@ class FakeSlackAPI:
     # ---- the workspace -------------------------------------------------------------------------------
 
     def add_user(self, user_id: str, name: str, *, real_name: str = "", tz: str = "Europe/London",
-                 is_bot: bool = False, deleted: bool = False) -> dict[str, Any]:
-        """A user object as users.info returns it."""
+                 is_bot: bool = False, deleted: bool = False, locale: str = "en-US") -> dict[str, Any]:
+        """A user object as users.info returns it (`locale` only when asked with include_locale, as Slack does)."""
         shown = real_name or name.title()
         user = {
             "id": user_id, "team_id": self.team_id, "name": name, "real_name": shown, "deleted": deleted,
@@ -143,6 +145,7 @@ class FakeSlackAPI:
                         "real_name_normalized": shown, "team": self.team_id},
         }
         self.users[user_id] = user
+        self.locales[user_id] = locale
         return user
 
     def add_channel(self, channel_id: str, name: str, *, members: list[str] | None = None,
@@ -429,6 +432,8 @@ class FakeSlackAPI:
         user = self.users.get(str(params.get("user", "")))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
+        if str(params.get("include_locale", "")).lower() in ("true", "1"):
+            user = {**user, "locale": self.locales.get(user["id"], "en-US")}
         return {"ok": True, "user": user}
 
     def _view(self, params: dict[str, Any]) -> dict[str, Any]:
