@@ -42,5 +42,6 @@ async def home_section(ctx: Context, person: Person, prefix: str) -> list[Block]
         blocks.append(Fields(tuple((f"{v.emoji} #{v.name}".strip(), v.meaning or " ") for v in ctx.settings.values)))
     else:
         blocks.append(footnote(tr("No values are configured yet (see `values` in app.yaml).")))
-    blocks.append(footnote(tr("Give a huzzah: {example}", example=f"{prefix}@someone thanks for … #value")))
+    example = f"{prefix}@someone thanks for … #value"
+    blocks.append(footnote(tr("Give a huzzah: {example}", example=example)))
     return blocks
