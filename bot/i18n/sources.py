@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 EPOCH = datetime(2026, 12, 1, tzinfo=UTC)
 """A fixed creation date, so regenerating the catalogs changes them only where messages changed."""
-Message = str | tuple[str, str]
+Message = str | tuple[str, ...]
 """A message, or a (singular, plural) pair."""
 
 
@@ -64,14 +64,13 @@ def update(code: str, template: Catalog) -> Catalog:
 
 def untranslated(catalog: Catalog) -> list[str]:
     """The messages (singular form) a catalog has no translation for, or not for every plural form."""
-    out = []
-    for message in catalog:
-        if not message.id:
-            continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if not all(strings):
-            out.append(message.id[0] if isinstance(message.id, tuple) else message.id)
-    return out
+    return [singular(message.id) for message in catalog if message.id and not all(
+        message.string if isinstance(message.string, tuple | list) else (message.string,))]
+
+
+def singular(message: object) -> str:
+    """A message's key: itself, or its singular form."""
+    return str(message[0] if isinstance(message, tuple | list) else message)
 
 
 def main() -> None:

@@ -49,8 +49,8 @@ def _byline(settings: Settings, record: KudosRecord) -> Footnote:
 
 def public_post(settings: Settings, record: KudosRecord) -> Message:
     return message(
-        text("🎉 ", *tr_parts("{huzzah_for} {people}{bang}", huzzah_for=Strong(tr("Huzzah for")),
-                              people=names(record.recipients), bang=Strong("!"))),
+        text("🎉 ", *(p if isinstance(p, Person) else Strong(str(p))
+                      for p in tr_parts("Huzzah for {people}!", people=names(record.recipients)))),
         text(*reason(record), quote=True),
         _byline(settings, record),
         Buttons((Button(tr("🙌 Me too"), ME_TOO, str(record.id)),)),
@@ -98,7 +98,8 @@ def give_form(
     problem: str = "", reason: str = "", values: tuple[str, ...] = (),
 ) -> Form:
     """"Give a huzzah" for a message's author; shown again with `problem` on top when a rule said no."""
-    about = (tr_parts("Thanking {author} for {message}.", author=author, message=Link(link, tr("this message")))
+    linked = Link(link, tr("this message"))
+    about = (tr_parts("Thanking {author} for {message}.", author=author, message=linked)
              if link else tr_parts("Thanking {author} for their message.", author=author))
     fields: list[FormField] = [Note((f"⚠️ {problem}",))] if problem else []
     fields += [

@@ -56,8 +56,9 @@ async def choose(ctx: Context, said: Said, command: ChooseLanguage) -> Response:
     chosen = None if command.code == AUTO[0] else command.code
     async with ctx.db.transaction() as conn:
         await choose_language(conn, said.sender, chosen, ctx.clock.now())
-    if chosen is None:
-        return reply(message(text(tr("Done — I'll follow your chat app's language setting again."))))
+    if chosen is None:  # said in the language they go back to
+        with speaking(language_of(said.sender.locale)):
+            return reply(message(text(tr("Done — I'll follow your chat app's language setting again."))))
     with speaking(chosen):
         return reply(message(text(tr("Done — from now on I'll speak {language} to you.",
                                      language=LANGUAGES[chosen]))))
