@@ -32,7 +32,7 @@ from storage.privacy import find, forget, holdings
 from storage.tables.people import people
 from tests.checkin_support import FRIDAY
 from tests.conftest import TEAM
-from tests.slack_support import SlackHarness
+from tests.slack_support import SlackHarness, app_home_opened
 from tests.test_checkins_slack import fan_out, with_roster  # noqa: F401  (a fixture, used by name)
 from tests.test_digest import at, build_fixture_week, digest_core, digest_settings, team_console  # noqa: F401
 from tests.test_polls_slack import ask
@@ -75,6 +75,20 @@ async def test_a_vietnamese_slack_user_gets_the_kudos_confirmation_and_help_in_v
     shown = private(slack, "UALICE")[-1]
     assert "cảm ơn nhau, check-in, cùng nhau quyết định" in shown and "Cảm ơn công khai tối đa 10 đồng nghiệp" in shown
     assert "poll \"question\"" in shown, "commands themselves stay as typed"
+
+
+async def test_a_vietnamese_slack_users_app_home_is_in_vietnamese_with_dates_written_their_way(
+    slack: SlackHarness
+) -> None:
+    slack.api.locales["UBOB"] = "vi-VN"
+    await slack.command("<@UBOB> thanks for the late-night save #ownership", user="UALICE")
+    await slack.settle()
+    await slack.event(app_home_opened("UBOB"))
+    await slack.settle()
+    [published] = slack.api.calls_to("views.publish")
+    shown = words(published["view"]["blocks"])
+    assert "Huzzah của bạn" in shown and "nhận 1 · tặng 0" in shown and "từ <@UALICE>" in shown
+    assert "thg 11, 2026" in shown, "the date as Vietnamese write it"
 
 
 async def test_a_vietnamese_slack_user_gets_the_check_in_dm_in_vietnamese(
