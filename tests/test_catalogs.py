@@ -18,11 +18,13 @@ from babel.messages.pofile import read_po
 from adapters.msteams.limits import MAX_TEXT_CHARS as TEAMS_MAX_TEXT_CHARS
 from adapters.slack.render import MAX_LABEL_CHARS, MAX_SECTION_CHARS, MAX_TITLE_CHARS
 from bot.config import Settings
+from bot.features import FEATURES
 from bot.features.checkins.views import mood_buttons, question, vent_form
 from bot.features.kudos.views import give_form
 from bot.features.polls.builder import builder_form
 from bot.features.polls.settings import PollSettings
 from bot.forms import Checkboxes, Form, Select, TextInput
+from bot.help import HELP
 from bot.i18n import LANGUAGES, SOURCE, speaking, tr
 from bot.i18n.catalogs import DOMAIN, po_path
 from bot.i18n.sources import KEYWORDS, PACKAGES, ROOT, singular, source_catalog, untranslated
@@ -72,6 +74,13 @@ def test_the_extractor_sees_every_message_given_to_the_layer(template: Catalog) 
                     given.append((path.relative_to(ROOT).as_posix(), first.value))
     assert len(given) > 250
     assert [(where, words) for where, words in given if words not in ids] == []
+
+
+def test_every_help_line_is_a_message(template: Catalog) -> None:
+    """Help summaries are data, translated where help is drawn: each must be marked (`N_`) to reach the catalogs."""
+    ids = {singular(m.id) for m in template if m.id}
+    summaries = [entry.summary for feature in FEATURES for entry in feature.help] + [HELP.summary]
+    assert [s for s in summaries if s not in ids] == []
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
