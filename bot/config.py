@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from bot.i18n import TAGS, language_of
 from bot.limits import MIN_GROUP_FLOOR
+from bot.people import Person
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./huzzah.db"
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -73,6 +74,11 @@ def check_channels(value: list[str], info: ValidationInfo) -> list[str]:
 
 def check_managers(value: list[str], info: ValidationInfo) -> list[str]:
     """Managers named as platform:user id (`slack:U0123ABCD`, `console:carol`)."""
+    return check_people(value, info, "managers")
+
+
+def check_people(value: list[str], info: ValidationInfo, what: str) -> list[str]:
+    """People named as platform:user id; `what` they are, for the message."""
     known = known_platforms(info)
     for raw in value:
         platform, sep, user = raw.partition(":")
@@ -80,7 +86,7 @@ def check_managers(value: list[str], info: ValidationInfo) -> list[str]:
         if not sep or not _PLATFORM.match(platform) or not user.strip().lstrip("@") or (
                 known is not None and platform not in known):
             allowed = f" with platform one of {', '.join(known)}" if known is not None else ""
-            raise ValueError(f"write managers as platform:user id{allowed}, e.g. slack:U0123ABCD")
+            raise ValueError(f"write {what} as platform:user id{allowed}, e.g. slack:U0123ABCD")
     return value
 
 
@@ -117,11 +123,40 @@ class AnonymitySettings(Strict):
         return self
 
 
+def check_sources(value: list[str], info: ValidationInfo) -> list[str]:
+    """Membership sources are written like channels: `slack:@support-emea`, `msteams:19:…@thread.tacv2`."""
+    try:
+        return check_channels(value, info)
+    except ValueError:
+        raise ValueError("write members as platform:group, e.g. slack:@support-emea (a Slack user group) or "
+                         "msteams:19:…@thread.tacv2 (a Teams team or channel)") from None
+
+
 class TeamSettings(Strict):
+    """A team: its members (the people in its channels, plus any user group or roster in `members`), and who
+    reads its digest (`managers` by DM, `digest_channels`) — a manager sees only the teams that name them."""
+
     name: Annotated[str, Field(min_length=1, max_length=80)]
     channels: list[str] = Field(default_factory=list)
+    members: list[str] = Field(default_factory=list)
+    managers: list[str] = Field(default_factory=list)
+    digest_channels: list[str] = Field(default_factory=list)
 
-    _channels = field_validator("channels")(check_channels)
+    _channels = field_validator("channels", "digest_channels")(check_channels)
+    _members = field_validator("members")(check_sources)
+    _managers = field_validator("managers")(check_managers)
+
+    @property
+    def has_audience(self) -> bool:
+        return bool(self.managers or self.digest_channels)
+
+
+class MembershipSettings(Strict):
+    """Membership kept in an HR system: a CSV of `email,team,manager` (the manager's email, optional), read
+    afresh for every round and digest; emails are resolved on `platform` (on Slack, from users.list)."""
+
+    csv: str = ""
+    platform: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*$")] = "slack"
 
 
 class Settings(BaseModel):
@@ -134,9 +169,20 @@ class Settings(BaseModel):
     values: list[CompanyValue] = Field(default_factory=list)
     anonymity: AnonymitySettings = AnonymitySettings()
     teams: list[TeamSettings] = Field(default_factory=list)
+    membership: MembershipSettings = MembershipSettings()
     retention_weeks: Annotated[int, Field(ge=1, le=520)] = 52
     language: str = "en"
     """Channel posts, and anyone whose own language is unknown: en, zh-CN, zh-TW, vi or es."""
+    admins: list[str] = Field(default_factory=list)
+    """Who may remove anyone's kudos, as platform:user id (`slack:U0123ABCD`, `msteams:29:1a2b…`)."""
+
+    @field_validator("admins")
+    @classmethod
+    def _admins(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return check_people(value, info, "admins")
+
+    def is_admin(self, person: Person) -> bool:
+        return f"{person.platform}:{person.user_id}" in {a.strip() for a in self.admins}
 
     @model_validator(mode="before")
     @classmethod

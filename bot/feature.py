@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bot.config import Settings
 from bot.context import Context
 from bot.grammar.help import HelpEntry
 from bot.grammar.tokens import Parts
@@ -72,3 +73,5 @@ class Feature:
     help: tuple[HelpEntry, ...] = ()
     settings: Mapping[str, type[BaseModel]] = field(default_factory=dict)
     """Top-level app.yaml keys this feature owns, each with the model that validates it (defaults when absent)."""
+    check: Callable[[Settings], None] | None = None
+    """Rules across sections (its own and the core's), run once the file is read; a ValueError says what to fix."""

@@ -54,7 +54,7 @@ class Submitted:
 
 @dataclass(frozen=True)
 class Reacted:
-    """Someone added an emoji reaction to another person's message."""
+    """Someone added an emoji reaction to another person's message (or, `removed`, took it off again)."""
 
     sender: Person
     channel: Channel
@@ -62,6 +62,7 @@ class Reacted:
     author: Person
     message: MessageRef
     link: str = ""
+    removed: bool = False
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from bot.incoming import MessageRef
 from bot.limits import OUTBOX_CLAIM_SECONDS, OUTBOX_MAX_ATTEMPTS, OUTBOX_POLL_SECONDS
 from bot.messages import Message, footnote, message
 from bot.metrics import OUTBOX_DELIVERIES, Metrics, NoMetrics
-from bot.outgoing import Delivery, Direct, Post, Refresh, Update, platform_of
+from bot.outgoing import Delete, Delivery, Direct, Post, Refresh, Update, platform_of
 from bot.people import Channel, Person
 from bot.ports import DeliveryError, Messenger
 from bot.tracing import PLATFORM, within
@@ -60,6 +60,19 @@ async def send_later(conn: AsyncConnection, delivery: Delivery, at: datetime, *,
         raise ValueError("posts and direct messages need a delivery key")
     platform, workspace = platform_of(delivery) or (None, None)
     return await store.enqueue(conn, key, encode(delivery), at, platform=platform, workspace=workspace)
+
+
+async def take_down(conn: AsyncConnection, track: str, post: str, at: datetime) -> None:
+    """Withdraw a tracked post inside the caller's transaction: one not yet sent is never sent (nor any edit
+    of it still waiting); one that is out, or on its way, is deleted once it is there."""
+    await store.cancel_pending(conn, f"edit:{track}", at)
+    if not await store.cancel_pending(conn, post, at):
+        await store.enqueue(conn, f"delete:{track}", encode(Delete(track, post)), at)
+
+
+async def unsent(conn: AsyncConnection, key: str, at: datetime) -> bool:
+    """Drop a queued post or DM that has not gone out; True when it never will (so no one saw it)."""
+    return await store.cancel_pending(conn, key, at)
 
 
 class _NotYet(Exception):
@@ -218,6 +231,8 @@ class Outbox:
                 await self._edit(track, msg)
             case Refresh(track=track, view=view, id=view_id):
                 await self._edit(track, await self.views[view](view_id))
+            case Delete(track=track, post=post):
+                await self._delete(track, post)
 
     async def _already_there(self, messenger: Messenger, where: Channel | Person, key: str, attempt: _Attempt,
                              thread: MessageRef | None) -> MessageRef | None:
@@ -245,6 +260,16 @@ class Outbox:
         if ref is None:
             raise _NotYet(f"{track} not posted yet")
         await self._messenger(ref.platform).update(ref, msg)
+
+    async def _delete(self, track: str, post: str) -> None:
+        ref = await self._tracked(track)
+        if ref is None:
+            async with self.db.transaction() as conn:
+                status = await store.status_of(conn, post)
+            if status == "pending":
+                raise _NotYet(f"{post} still on its way")
+            return  # never posted (given up, or forgotten): nothing to take down
+        await self._messenger(ref.platform).delete(ref)
 
     def _messenger(self, platform: str) -> Messenger:
         try:

@@ -75,7 +75,16 @@ class Refresh:
     id: str
 
 
-Delivery = Post | Direct | Update | Refresh
+@dataclass(frozen=True)
+class Delete:
+    """Take a tracked message down. `post` is the key of the delivery that posts it: while that is still on
+    its way the delete waits for it, and once that is given up (never posted) there is nothing to take down."""
+
+    track: str
+    post: str
+
+
+Delivery = Post | Direct | Update | Refresh | Delete
 
 
 def platform_of(delivery: Delivery) -> tuple[str, str] | None:

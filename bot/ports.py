@@ -46,6 +46,9 @@ class Messenger(Protocol):
 
     async def update(self, ref: MessageRef, message: Message) -> None: ...
 
+    async def delete(self, ref: MessageRef) -> None:
+        """Take a message the bot posted down; one already gone counts as done."""
+
     async def find(self, where: Channel | Person, key: str, since: datetime,
                    thread: MessageRef | None = None) -> MessageRef | None:
         """The message posted with `key` in a channel (in `thread`, if given) or in the DM with a person, at or
@@ -91,3 +94,9 @@ class Conversations(Protocol):
 
     async def time_zones(self, workspace: str, user_ids: list[str]) -> dict[str, str]:
         """Time zones people's own messages told us, for platforms whose rosters do not give them."""
+
+    async def remember_author(self, message: MessageRef, author: Person) -> None:
+        """Who wrote a message the bot heard, for a platform whose reaction events name only the reactor."""
+
+    async def author_of(self, message: MessageRef) -> Person | None:
+        """Who wrote it, if the bot heard it in the last week."""

@@ -56,6 +56,12 @@ def load_settings(path: str | os.PathLike[str] | None = None, *, platforms: Coll
         raise ConfigError(f"{chosen}: expected a mapping of settings at the top level")
     context = {"platforms": platforms, "sections": sections_of(features)}
     try:
-        return Settings.model_validate(raw, context=context)
+        settings = Settings.model_validate(raw, context=context)
+        for feature in features:
+            if feature.check is not None:
+                feature.check(settings)
     except ValidationError as exc:
         raise ConfigError(f"{chosen}: {describe(exc.errors()[0])}") from None
+    except ValueError as exc:
+        raise ConfigError(f"{chosen}: {exc}") from None
+    return settings

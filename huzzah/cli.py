@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import tempfile
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
@@ -44,6 +45,13 @@ def port_number(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1 to 65535, or 0 for any free one)")
     return port
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date — write YYYY-MM-DD, e.g. 2026-01-01") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,7 +100,17 @@ def build_parser() -> argparse.ArgumentParser:
     digest_mode.add_argument("--post", dest="post", action="store_true",
                              help="queue it now for digest.channels and digest.managers — never twice per week")
     digest.add_argument("--chart-dir", default=".", help="folder for the chart PNG (default: the current folder)")
+    digest.add_argument("--rollup", action="store_true", help="preview the executive roll-up of every team instead")
     digest.set_defaults(post=False)
+
+    metrics = commands.add_parser("import-metrics", help="import teams' weekly CSAT, FCR, … from a CSV")
+    metrics.add_argument("file", help="CSV with columns team,week then any named numeric columns (e.g. csat,fcr)")
+    export = commands.add_parser("export", help="export kudos or the roll-up's figures (CSV, JSON)")
+    export.add_argument("what", choices=("kudos", "figures"), help="kudos: every kudos; figures: the roll-up's")
+    export.add_argument("--since", type=iso_date, help="kudos from this date (YYYY-MM-DD; default: all)")
+    export.add_argument("--week", help="figures of this ISO week, e.g. 2026-W47 (default: the week just ended)")
+    export.add_argument("--format", choices=("csv", "json"), default="csv", help="csv (default) or json")
+    export.add_argument("--output", help="file to write (default: this terminal)")
 
     _shutdown_option(commands.add_parser("scheduler", help="run the scheduled work on its own (no web server)"))
 
@@ -113,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("person", help="@name, a platform user id, or platform:user_id")
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    commands.add_parser("audit", help="the moderation log: who removed which kudos, when, why")
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="apply every pending migration to $DATABASE_URL")
@@ -193,7 +212,7 @@ async def _db_upgrade() -> int:
 
 
 async def _digest(settings: Settings, args: argparse.Namespace) -> int:
-    from huzzah.digest_command import choose, post_now, preview
+    from huzzah.digest_command import choose, post_now, preview, preview_rollup
     from huzzah.wiring import running_core
 
     async with running_core(settings) as core:
@@ -202,7 +221,17 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> int:
             print(f"huzzah: {chosen}", file=sys.stderr)
             return 2
         teams, week = chosen
+        if args.rollup:
+            return await preview_rollup(core, week, Path(args.chart_dir))
         return await (post_now(core, teams, week) if args.post else preview(core, teams, week, Path(args.chart_dir)))
+
+
+async def _org(settings: Settings, args: argparse.Namespace) -> int:
+    from huzzah.org_command import export, import_metrics
+    from huzzah.wiring import running_core
+
+    async with running_core(settings) as core:
+        return await (import_metrics(core, Path(args.file)) if args.command == "import-metrics" else export(core, args))
 
 
 async def _scheduler(settings: Settings, grace: float) -> int:
@@ -265,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
                 return asyncio.run(_serve(settings, args, grace))
             case "digest":
                 return asyncio.run(_digest(settings, args))
+            case "import-metrics" | "export":
+                return asyncio.run(_org(settings, args))
             case "scheduler":
                 return asyncio.run(_scheduler(settings, shutdown_timeout(args.shutdown_timeout, os.environ)))
             case "teams-package":
@@ -277,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
                 from huzzah.privacy import erase
 
                 return asyncio.run(erase(settings, args.person, yes=args.yes))
+            case "audit":
+                from huzzah.audit import audit
+
+                return asyncio.run(audit())
             case "db":
                 return asyncio.run(_db_upgrade())
     except ConfigError as exc:

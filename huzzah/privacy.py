@@ -10,13 +10,16 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from bot.config import Settings
+from bot.features.celebrations.settings import CelebrationsSettings
 from huzzah.wiring import running_core
 from storage import privacy
 from storage.db import Database
 
 NO_ANSWERS = (
     "Check-in answers and vents: none can be shown or erased for anyone — they are stored with no link to "
-    "the person who gave them. (checkin_answered only records that they answered a round.)"
+    "the person who gave them. (checkin_invites records that they were asked; whether they answered an open round "
+    "is a mark only the server key can match, gone when the round closes.)"
 )
 
 
@@ -55,6 +58,9 @@ async def show(settings: Any, who: str, url: str | None = None) -> int:
         for row in rows:
             print("  " + ", ".join(f"{k}={_value(v)}" for k, v in row.items()))
     print(f"\n{NO_ANSWERS}")
+    if _celebrations_csv(settings):
+        print(f"\nCelebrations: their dates, if HR listed them, are in {_celebrations_csv(settings)}, which Huzzah "
+              "reads each day and never copies (only their choice, celebration_choices above, is stored).")
     return 0
 
 
@@ -75,7 +81,14 @@ async def erase(settings: Any, who: str, *, yes: bool, url: str | None = None) -
             counts = await privacy.forget(conn, found)
     print(f"Erased {label}: " + ", ".join(f"{table} {n}" for table, n in counts.items() if n) + ".")
     print("Messages already delivered to Slack or Teams stay there; remove them in the platform if needed.")
+    if _celebrations_csv(settings):
+        print(f"If they are in the celebrations CSV ({_celebrations_csv(settings)}), remove them there too: Huzzah "
+              "reads that file, never changes it, and would celebrate them again.")
     return 0
+
+
+def _celebrations_csv(settings: Any) -> str:
+    return str(settings.section(CelebrationsSettings).csv) if isinstance(settings, Settings) else ""
 
 
 def confirmed(label: str) -> bool:

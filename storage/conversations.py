@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.clock import Clock
+from bot.incoming import MessageRef
+from bot.people import Person
 from bot.ports import Conversation
 from storage.db import Database, insert_for
+from storage.tables.authors import message_authors
 from storage.tables.conversations import conversations
 from storage.tables.people import people
 
 PERSONAL = "personal"
+AUTHORS_KEPT = timedelta(days=7)
+"""How long who wrote which message is kept: a reaction later than that gives no kudos."""
 
 
 def _conversation(row: Any) -> Conversation:
@@ -62,6 +68,25 @@ class StoredConversations:
                 people.c.user_id.in_(user_ids), people.c.tz.is_not(None),
             ))
             return {r.user_id: r.tz for r in rows}
+
+    async def remember_author(self, message: MessageRef, author: Person) -> None:
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            await conn.execute(delete(message_authors).where(message_authors.c.created_at < now - AUTHORS_KEPT))
+            stmt = insert_for(conn)(message_authors).values(
+                platform=self.platform, conversation=message.channel, message_id=message.id,
+                workspace=author.workspace, user_id=author.user_id, name=author.name, created_at=now,
+            )
+            await conn.execute(stmt.on_conflict_do_nothing())
+
+    async def author_of(self, message: MessageRef) -> Person | None:
+        async with self.db.transaction() as conn:
+            row = (await conn.execute(select(message_authors).where(
+                message_authors.c.platform == self.platform, message_authors.c.conversation == message.channel,
+                message_authors.c.message_id == message.id,
+                message_authors.c.created_at >= self.clock.now() - AUTHORS_KEPT,
+            ))).first()
+        return Person(self.platform, row.workspace, row.user_id, row.name) if row else None
 
     async def _first(self, query: Any) -> Conversation | None:
         async with self.db.transaction() as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 import migrations
 from bot.config import ConfigError
+from storage.keys import ServerKey, load_server_key
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 MIGRATION_LOCK = 0x6875_7A7A_6168
@@ -139,9 +140,17 @@ _RIDE: ContextVar[Ride | None] = ContextVar("huzzah_ride", default=None)
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, key: ServerKey | None = None) -> None:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
+        self._key = key
+
+    @property
+    def key(self) -> ServerKey:
+        """The server key (`storage.keys`), found the first time it is needed: at the latest, by `migrate`."""
+        if self._key is None:
+            self._key = load_server_key(self.url)
+        return self._key
 
     @property
     def dialect(self) -> str:
@@ -194,6 +203,21 @@ class Database:
             async with self.engine.connect() as conn:
                 await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    async def scrub(self, tables: Iterable[str]) -> None:
+        """Leave no old row version of these tables readable: after a check-in round closes.
+
+        SQLite zeroes deleted rows already (secure_delete), so emptying the write-ahead log is enough. PostgreSQL
+        keeps each row's earlier versions in its pages until VACUUM (autovacuum rarely visits small tables), so
+        this vacuums them — outside any transaction, as VACUUM must run.
+        """
+        if self.dialect == "sqlite":
+            await self.forget_page_history()
+            return
+        async with self.engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            for table in tables:
+                await auto.exec_driver_sql(f'VACUUM "{table}"')
+
     @property
     def described(self) -> str:
         """Which database this is, for a person: the SQLite file's full path, or the URL with the password
@@ -221,23 +245,26 @@ class Database:
         once (PostgreSQL: an advisory lock inside the migration's transaction; SQLite: a file lock). Returns
         the revision before and after. A database that cannot be reached is a ConfigError (see `reach`)."""
         await self.reach()
+        key = self.key  # a missing key stops the start here, in one line
         async with sqlite_migration_lock(self.url), self.engine.begin() as conn:
-            return await conn.run_sync(_upgrade)
+            return await conn.run_sync(_upgrade, key)
 
     async def close(self) -> None:
         await self.engine.dispose()
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None, key: ServerKey | None = None) -> Config:
+    """`key`: the server key, for the revisions that seal or key data already stored (0010)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = connection
+    cfg.attributes["server_key"] = key
     return cfg
 
 
-def _upgrade(connection: Connection) -> tuple[str | None, str | None]:
+def _upgrade(connection: Connection, key: ServerKey) -> tuple[str | None, str | None]:
     before = MigrationContext.configure(connection).get_current_revision()
-    command.upgrade(alembic_config(connection), "head")
+    command.upgrade(alembic_config(connection, key), "head")
     return before, MigrationContext.configure(connection).get_current_revision()
 
 

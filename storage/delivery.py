@@ -25,6 +25,11 @@ async def claim_once(conn: AsyncConnection, key: str, at: datetime) -> bool:
     return result.rowcount == 1
 
 
+async def release_once(conn: AsyncConnection, key: str) -> None:
+    """Let a key be claimed again: what it guarded was taken back (a reaction kudos, removed)."""
+    await conn.execute(delete(once_keys).where(once_keys.c.key == key))
+
+
 async def forget_once_keys_before(conn: AsyncConnection, cutoff: datetime, prefix: str = "") -> int:
     """Drop claims older than `cutoff` — only those starting with `prefix` when one is given."""
     stmt = delete(once_keys).where(once_keys.c.created_at < cutoff)
@@ -112,6 +117,23 @@ async def enqueue_replacing(
         .values(payload=payload, status="pending", attempts=0, last_error=None, not_before=earliest,
                 version=outbox.c.version + 1)
     )
+
+
+async def cancel_pending(conn: AsyncConnection, key: str, now: datetime) -> bool:
+    """Drop a delivery that has not gone out and that no worker holds or may have delivered; True when dropped
+    (so the platform never shows it), False when it is out, on its way, or unknown."""
+    result = await conn.execute(
+        delete(outbox).where(
+            outbox.c.key == key, outbox.c.status == "pending", outbox.c.unsure_since.is_(None),
+            or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
+        )
+    )
+    return result.rowcount == 1
+
+
+async def status_of(conn: AsyncConnection, key: str) -> str | None:
+    """pending, sent or failed — None when no delivery has this key."""
+    return (await conn.execute(select(outbox.c.status).where(outbox.c.key == key))).scalar_one_or_none()
 
 
 async def due(conn: AsyncConnection, platforms: list[str], now: datetime, limit: int) -> list[OutboxRow]:

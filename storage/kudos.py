@@ -6,14 +6,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import delete, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.incoming import Part
 from bot.people import Person
 from storage.db import insert_for, inserted_id
 from storage.people import people_by_id
-from storage.tables.kudos import kudos, kudos_cogivers, kudos_recipients, kudos_values
+from storage.tables.kudos import (
+    kudos,
+    kudos_cogivers,
+    kudos_origins,
+    kudos_recipients,
+    kudos_removals,
+    kudos_values,
+)
+from storage.tables.people import people
 
 
 def encode_reason(parts: tuple[Part, ...], ids: dict[Person, int]) -> list[Any]:
@@ -160,3 +168,74 @@ async def person_stats(conn: AsyncConnection, person_id: int, week_start: dateti
         given_week=given_week, given_total=given_total, received_week=received_week, received_total=received_total,
         top_values=tuple((r.value, r.n) for r in top),
     )
+
+
+# ---- taking back, correcting and moderating ----------------------------------------------------------------
+
+async def remember_origin(conn: AsyncConnection, kudos_id: int, origin: str) -> None:
+    await conn.execute(kudos_origins.insert().values(kudos_id=kudos_id, origin=origin))
+
+
+async def kudos_of_origin(conn: AsyncConnection, origin: str) -> int | None:
+    return (await conn.execute(
+        select(kudos_origins.c.kudos_id).where(kudos_origins.c.origin == origin)
+    )).scalar_one_or_none()
+
+
+async def origin_of(conn: AsyncConnection, kudos_id: int) -> str | None:
+    return (await conn.execute(
+        select(kudos_origins.c.origin).where(kudos_origins.c.kudos_id == kudos_id)
+    )).scalar_one_or_none()
+
+
+async def latest_given(conn: AsyncConnection, giver_id: int) -> int | None:
+    """The newest kudos a person gave (undo and edit act on it)."""
+    return (await conn.execute(
+        select(kudos.c.id).where(kudos.c.giver_id == giver_id)
+        .order_by(kudos.c.created_at.desc(), kudos.c.id.desc()).limit(1)
+    )).scalar_one_or_none()
+
+
+async def correct_kudos(conn: AsyncConnection, kudos_id: int, reason: list[Any], values: tuple[str, ...]) -> None:
+    """A new reason and values for a kudos (its giver corrected it)."""
+    await conn.execute(update(kudos).where(kudos.c.id == kudos_id).values(reason=reason))
+    await conn.execute(delete(kudos_values).where(kudos_values.c.kudos_id == kudos_id))
+    if values:
+        await conn.execute(kudos_values.insert(), [{"kudos_id": kudos_id, "value": v} for v in values])
+
+
+async def remove_kudos(conn: AsyncConnection, kudos_id: int) -> bool:
+    """Delete a kudos with its recipients, values and co-givers: it no longer counts against anyone's allowance."""
+    return (await conn.execute(delete(kudos).where(kudos.c.id == kudos_id))).rowcount == 1
+
+
+async def log_removal(conn: AsyncConnection, *, kudos_id: int, giver_id: int, removed_by_id: int, reason: str,
+                      at: datetime) -> None:
+    await conn.execute(kudos_removals.insert().values(
+        kudos_id=kudos_id, giver_id=giver_id, removed_by_id=removed_by_id, reason=reason, removed_at=at))
+
+
+@dataclass(frozen=True)
+class Removal:
+    kudos_id: int
+    giver: str
+    removed_by: str
+    reason: str
+    removed_at: datetime
+
+
+async def removals(conn: AsyncConnection) -> list[Removal]:
+    """The audit log, oldest first; people as `platform:user_id (name)`."""
+    giver, remover = people.alias("giver"), people.alias("remover")
+
+    def who(p: Any) -> Any:
+        return p.c.platform + ":" + p.c.user_id + " (" + p.c.name + ")"
+
+    rows = await conn.execute(
+        select(kudos_removals.c.kudos_id, who(giver).label("giver"), who(remover).label("removed_by"),
+               kudos_removals.c.reason, kudos_removals.c.removed_at)
+        .join(giver, giver.c.id == kudos_removals.c.giver_id)
+        .join(remover, remover.c.id == kudos_removals.c.removed_by_id)
+        .order_by(kudos_removals.c.removed_at, kudos_removals.c.id)
+    )
+    return [Removal(r.kudos_id, r.giver, r.removed_by, r.reason, r.removed_at) for r in rows]

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.people import Person
 from storage.schema import metadata
+from storage.tables.authors import message_authors
 from storage.tables.conversations import conversations
 from storage.tables.delivery import outbox
 from storage.tables.inbox import inbox
@@ -89,6 +90,12 @@ def _their_conversations(person: Person) -> Any:
                 conversations.c.user_id == person.user_id)
 
 
+def _their_messages(person: Person) -> Any:
+    """Which messages the bot heard them write (for reactions on Teams)."""
+    return and_(message_authors.c.platform == person.platform, message_authors.c.workspace == person.workspace,
+                message_authors.c.user_id == person.user_id)
+
+
 async def holdings(conn: AsyncConnection, found: Found) -> Holdings:
     out = Holdings(found)
     pid, person = found.id, found.person
@@ -100,6 +107,8 @@ async def holdings(conn: AsyncConnection, found: Found) -> Holdings:
     out.add("kudos (mentioned in the reason)", [r for r in mentioned if r["giver_id"] != pid])
     theirs = await conn.execute(select(conversations).where(_their_conversations(person)))
     out.add(conversations.name, [dict(r._mapping) for r in theirs])
+    written = await conn.execute(select(message_authors).where(_their_messages(person)))
+    out.add(message_authors.name, [dict(r._mapping) for r in written])
     shown = ("key", "status", "created_at", "sent_at")
     deliveries = [{k: r._mapping[k] for k in shown} for r in await conn.execute(select(outbox))
                   if _mentions(r.payload, person, pid)]
@@ -127,9 +136,10 @@ async def forget(conn: AsyncConnection, found: Found) -> dict[str, int]:
         if _mentions(r.payload, person, pid):
             await conn.execute(delete(inbox).where(inbox.c.id == r.id))
             counts["inbox"] = counts.get("inbox", 0) + 1
-    gone_chats = (await conn.execute(delete(conversations).where(_their_conversations(person)))).rowcount
-    if gone_chats:
-        counts[conversations.name] = gone_chats
+    for table, theirs in ((conversations, _their_conversations(person)), (message_authors, _their_messages(person))):
+        gone = (await conn.execute(delete(table).where(theirs))).rowcount
+        if gone:
+            counts[table.name] = gone
     for table, column in _person_columns():
         gone = (await conn.execute(delete(table).where(table.c[column] == pid))).rowcount
         if gone:

@@ -45,6 +45,14 @@ async def answer(console: ConsoleSession, name: str, mood: int, vent: str | None
     return shown
 
 
+async def close_round(console: ConsoleSession) -> None:
+    """Past the test round's close (Monday 15:00), and the tick that closes it: only then are there figures."""
+    clock = console.core.ctx.clock
+    assert isinstance(clock, FakeClock)
+    clock.advance(days=4)
+    await console.core.tick()
+
+
 def texts(shown: Iterable[Shown], where: str | None = None) -> list[str]:
     return [s.text for s in shown if where is None or s.where == where]
 

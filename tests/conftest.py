@@ -22,6 +22,7 @@ from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import CompanyValue, Settings, TeamSettings
 from bot.features.kudos.settings import KudosSettings
+from storage import keys
 from storage.db import Database, normalize_url
 from storage.schema import metadata
 
@@ -29,6 +30,8 @@ pytest_plugins = ["tests.slack_support"]
 """Fixtures other test files share by name: `slack` (the server wired to a fake Slack Web API)."""
 
 PG_ENV = "HUZZAH_TEST_POSTGRES_URL"
+os.environ.setdefault(keys.ENV, "the-test-suite-server-key-never-used-in-production")
+"""Every database here shares one server key (tests of the key itself unset it)."""
 TEAM = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
 MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 

@@ -32,6 +32,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+from storage import keys
 from storage.db import normalize_url
 from tests.conftest import PG_ENV
 from tests.fakes.slack_api import FakeSlackAPI
@@ -116,7 +117,8 @@ def environment(api: FakeSlackAPI, database_url: str, **extra: str) -> dict[str,
     """What a real installation sets, pointed at the fake Slack and a test database; nothing else leaks in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "HUZZAH_"))}
     env.update(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=api.base_url,
-               DATABASE_URL=database_url, HUZZAH_CONFIG="", PYTHONUNBUFFERED="1", **extra)
+               DATABASE_URL=database_url, HUZZAH_CONFIG="", HUZZAH_SECRET_KEY=os.environ[keys.ENV],
+               PYTHONUNBUFFERED="1", **extra)
     return env
 
 

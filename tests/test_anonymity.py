@@ -12,14 +12,14 @@ from adapters.console.session import ConsoleSession
 from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import AnonymitySettings, Settings, TeamSettings
-from bot.features.checkins.report import DIFFERENCING, TOO_FEW, mood_report, withheld_teams
+from bot.features.checkins.report import DIFFERENCING, STILL_OPEN, TOO_FEW, mood_report, withheld_teams
 from bot.features.checkins.settings import CrisisResource, CrisisSettings
 from storage import checkins as repo
 from storage.db import Database
 from storage.schema import metadata
-from storage.tables.checkins import checkin_answered, checkin_moods, checkin_vents
+from storage.tables.checkins import checkin_answered, checkin_moods, checkin_sealed, checkin_vents
 from storage.tables.delivery import outbox
-from tests.checkin_support import FRIDAY, NAMES, WEEK, answer, count, dump, open_round, session, texts
+from tests.checkin_support import FRIDAY, NAMES, WEEK, answer, close_round, count, dump, open_round, session, texts
 
 VENTS = (
     "The refund macro made me look stupid in front of a VIP customer",
@@ -57,11 +57,18 @@ async def test_after_six_answers_no_row_anywhere_ties_a_mood_or_vent_to_a_person
     identities = {p.user_id for p in people} | {p.name for p in people} | {f"dm:{p.user_id}" for p in people}
 
     tables = await dump(six.core.ctx.db)
-    # answering wrote to the three check-in tables and nowhere else (no delivery, no key, no log table)
-    assert {name for name in tables if tables[name] != before.get(name)} == {
-        "checkin_answered", "checkin_moods", "checkin_vents"
-    }
+    # answering wrote marks and sealed answers and nowhere else (no tally moved, no delivery, no log table)
+    assert {name for name in tables if tables[name] != before.get(name)} == {"checkin_answered", "checkin_sealed"}
+    assert "cried in the car park" not in str(tables)  # while open, no vent is readable anywhere
+    assert {frozenset(r) for r in tables["checkin_sealed"]} == {frozenset({"id", "round_id", "box"})}
+    assert len({len(r["box"]) for r in tables["checkin_sealed"]}) <= 3  # padded: a mood looks like a short vent
+    # the marks say someone answered, and not even who without the server key
+    assert {frozenset(r) for r in tables["checkin_answered"]} == {frozenset({"round_id", "mark"})}
+    assert len(tables["checkin_answered"]) == 6 and not any(r["mark"] in identities for r in tables["checkin_answered"])
 
+    await close_round(six)
+    tables = await dump(six.core.ctx.db)
+    assert tables["checkin_sealed"] == [] and tables["checkin_answered"] == []
     answer_tables = set()
     for name, rows in tables.items():
         for row in rows:
@@ -81,26 +88,27 @@ async def test_after_six_answers_no_row_anywhere_ties_a_mood_or_vent_to_a_person
     assert sorted(r["body"] for r in tables["checkin_vents"]) == sorted(VENTS)
     # moods are tallies, not rows: five counters for the round, however many answered
     assert len(tables["checkin_moods"]) == 5 and sum(r["answers"] for r in tables["checkin_moods"]) == 6
-    # who answered is known, but next to nothing about what they answered
-    assert {frozenset(r) for r in tables["checkin_answered"]} == {frozenset({"round_id", "person_id"})}
-    assert len(tables["checkin_answered"]) == 6
 
 
 def test_answer_tables_cannot_point_to_a_person_by_construction() -> None:
-    for table in (checkin_moods, checkin_vents):
+    for table in (checkin_moods, checkin_vents, checkin_sealed, checkin_answered):
         assert {fk.column.table.name for fk in table.foreign_keys} == {"checkin_rounds"}
         assert not any(isinstance(c.type, DateTime) or hasattr(c.type, "impl") for c in table.columns)
-    assert set(checkin_answered.columns.keys()) == {"round_id", "person_id"}
-    for table in (checkin_moods, checkin_vents, checkin_answered):
+    assert set(checkin_answered.columns.keys()) == {"round_id", "mark"}
+    for table in (checkin_moods, checkin_vents, checkin_sealed, checkin_answered):
         assert table.dialect_options["sqlite"]["with_rowid"] is False
     assert "checkin_vents" in metadata.tables
 
 
-async def test_vent_ids_are_random_and_reveal_nothing_about_order(six: ConsoleSession, clock: FakeClock) -> None:
+async def test_sealed_and_vent_ids_are_random_and_reveal_nothing_about_order(
+    six: ConsoleSession, clock: FakeClock
+) -> None:
     await six_answer(six, clock)
-    async with six.core.ctx.db.transaction() as conn:
-        ids = (await conn.execute(text("SELECT id FROM checkin_vents"))).scalars().all()
-    assert len(set(ids)) == 6 and all(len(i) == 32 and int(i, 16) for i in ids)
+    for table, n in (("checkin_sealed", 12), ("checkin_vents", 6)):  # six moods and six vents, then six vents
+        async with six.core.ctx.db.transaction() as conn:
+            ids = (await conn.execute(text(f"SELECT id FROM {table}"))).scalars().all()
+        assert len(set(ids)) == n and all(len(i) == 32 and int(i, 16) for i in ids)
+        await close_round(six)
 
 
 async def test_on_postgresql_row_versions_do_not_pair_a_mood_with_its_author(
@@ -109,11 +117,15 @@ async def test_on_postgresql_row_versions_do_not_pair_a_mood_with_its_author(
     if db.dialect != "postgresql":
         pytest.skip("xmin is PostgreSQL's")
     await open_round(six, clock)
+    async with db.transaction() as conn:
+        created = set((await conn.execute(text("SELECT xmin::text FROM checkin_moods"))).scalars())
     await answer(six, NAMES[0], 2)
     async with db.transaction() as conn:
         tallies = set((await conn.execute(text("SELECT xmin::text FROM checkin_moods"))).scalars())
         flag = (await conn.execute(text("SELECT xmin::text FROM checkin_answered"))).scalar_one()
-    assert tallies == {flag}  # the answer touched all five tallies: its transaction says nothing about which mood
+        sealed = (await conn.execute(text("SELECT xmin::text FROM checkin_sealed"))).scalar_one()
+    assert tallies == created  # no tally moves while the round is open
+    assert sealed == flag  # one transaction: a keyed mark beside an unreadable box, nothing anyone can open
 
     for name in NAMES[1:5]:
         await answer(six, name, 4, "words")
@@ -122,7 +134,7 @@ async def test_on_postgresql_row_versions_do_not_pair_a_mood_with_its_author(
     async with db.transaction() as conn:
         flags = set((await conn.execute(text("SELECT xmin::text FROM checkin_answered"))).scalars())
         vents = set((await conn.execute(text("SELECT xmin::text FROM checkin_vents"))).scalars())
-    assert len(flags) == 1 and len(vents) == 1  # rewritten together at close: the answering order is gone
+    assert flags == set() and len(vents) == 1  # marks gone, vents written together at close: no order is left
 
 
 # --- what the logs hold --------------------------------------------------------------------------------------
@@ -145,7 +157,7 @@ async def test_logs_at_debug_never_contain_a_vent_even_when_the_database_fails(
 
     assert "Sorry — something went wrong" in texts(failed)[0]
     assert any("IntegrityError" in r.getMessage() for r in caplog.records)
-    assert any("INSERT INTO checkin_vents" in r.getMessage() for r in caplog.records)  # the SQL itself was logged
+    assert any("INSERT INTO checkin_sealed" in r.getMessage() for r in caplog.records)  # the SQL itself was logged
     logged = "\n".join(r.getMessage() + str(r.args) + str(r.exc_text or "") for r in caplog.records)
     for vent in (*VENTS, "SECRET the second one collides", "first of two with the same id"):
         assert vent not in logged
@@ -165,7 +177,7 @@ async def test_crisis_words_send_the_resources_to_the_writer_only_and_flag_nothi
         assert "You don't have to carry this alone" in shown[0].text and "findahelpline.com" in shown[0].text
         assert "Nobody else has been told" in shown[0].text
     assert await count(six.core.ctx.db, outbox) == queued  # no message to anyone, nothing queued
-    assert await count(six.core.ctx.db, checkin_vents) == 3  # still kept, anonymously, like any vent
+    assert await count(six.core.ctx.db, checkin_sealed) == 3  # still kept, sealed, like any vent
 
 
 async def test_crisis_phrases_set_in_app_yaml_replace_the_built_in_list_and_reach_the_writer_only(
@@ -185,7 +197,7 @@ async def test_crisis_phrases_set_in_app_yaml_replace_the_built_in_list_and_reac
     await console.say(NAMES[1], "vent")
     built_in = await console.submit(NAMES[1], {"text": "honestly some days I want to die", "discard": ()})
     assert len(built_in) == 1 and "Thank you for sharing" in built_in[0].text  # not on the list that was set
-    assert await count(db, checkin_vents) == 2
+    assert await count(db, checkin_sealed) == 2
 
 
 async def test_a_dont_keep_it_vent_leaves_no_row_anywhere(six: ConsoleSession, clock: FakeClock) -> None:
@@ -196,7 +208,8 @@ async def test_a_dont_keep_it_vent_leaves_no_row_anywhere(six: ConsoleSession, c
     after = await dump(six.core.ctx.db)
     assert "escalation queue" not in str(after)
     changed = {name for name in after if after[name] != before.get(name)}
-    assert changed == {"checkin_answered", "checkin_moods"}  # the mood, and nothing about the words
+    assert changed == {"checkin_answered", "checkin_sealed"}  # the mood, sealed, and nothing about the words
+    assert len(after["checkin_sealed"]) == 1
 
 
 # --- what managers see ---------------------------------------------------------------------------------------
@@ -212,6 +225,9 @@ async def test_five_answers_show_the_team_figures_and_four_withhold_them(
     console = session(core, NAMES[:9])
     await open_round(console, clock)
     await answered_by(console, NAMES[:4])
+    assert (await mood_report(core.ctx, "Support", WEEK)).withheld == STILL_OPEN  # nothing before the close
+    await close_round(console)
+    assert "closed" in (await answer(console, NAMES[4], 2))[0].text  # late: refused, the figures stay as closed
 
     four = await mood_report(core.ctx, "Support", WEEK)
     assert (four.asked, four.answered) == (9, 4)
@@ -219,10 +235,13 @@ async def test_five_answers_show_the_team_figures_and_four_withhold_them(
     assert four.withheld == TOO_FEW == "not enough answers to share without risking anyone's anonymity"
     assert four.trend == ((WEEK, None),)
 
+    await open_round(console, clock, FRIDAY + timedelta(weeks=1))
+    await answered_by(console, NAMES[:4])
     await answer(console, NAMES[4], 2)
-    five = await mood_report(core.ctx, "Support", WEEK)
+    await close_round(console)
+    five = await mood_report(core.ctx, "Support", "2026-W48")
     assert five.answered == 5 and five.average == 3.6 and five.distribution == (0, 1, 0, 4, 0)
-    assert five.trend == ((WEEK, 3.6),)
+    assert five.trend == ((WEEK, None), ("2026-W48", 3.6))
     assert five.vents is None and "at least 10 answers" in five.withheld
 
 
@@ -244,7 +263,7 @@ async def test_vents_appear_only_at_the_free_text_minimum_after_the_round_closes
         await answer(console, name, 4, f"second week vent {i}")
     week48 = "2026-W48"
     still_open = await mood_report(core.ctx, "Support", week48)
-    assert still_open.average == 4.0 and still_open.vents is None and "after the round closes" in still_open.withheld
+    assert still_open.average is None and still_open.vents is None and still_open.withheld == STILL_OPEN
 
     clock.advance(days=4)
     await core.tick()
@@ -270,6 +289,7 @@ async def test_subtracting_team_figures_from_the_org_wide_ones_never_reveals_a_w
     await answered_by(console, support, 5)
     await answered_by(console, billing, 3)
     await answered_by(console, onboarding, 1)  # 4 answers: must stay secret
+    await close_round(console)
 
     teams = {name: await mood_report(core.ctx, name, WEEK) for name in ("Support", "Billing", "Onboarding")}
 

@@ -23,9 +23,9 @@ from bot.people import Person
 from bot.registry import grammar_of
 from storage import checkins as repo
 from storage.db import Database
-from storage.tables.checkins import checkin_answered, checkin_invites, checkin_rounds, checkin_vents
+from storage.tables.checkins import checkin_answered, checkin_invites, checkin_rounds, checkin_sealed, checkin_vents
 from storage.tables.delivery import outbox
-from tests.checkin_support import FRIDAY, NAMES, answer, count, open_round, session, texts
+from tests.checkin_support import FRIDAY, NAMES, answer, close_round, count, dump, open_round, session, texts
 
 parse = grammar_of(FEATURES).parse
 
@@ -303,7 +303,8 @@ async def test_vent_opens_a_private_form_any_time_and_keeps_it_anonymously(
 
     assert [s.where for s in kept] == ["only @agent01"] and "Thank you for sharing" in kept[0].text
     assert "queue tool" not in kept[0].text
-    assert await count(team.core.ctx.db, checkin_vents) == 1
+    assert await count(team.core.ctx.db, checkin_sealed) == 1  # sealed to its round until the round closes
+    assert "queue tool" not in str(await dump(team.core.ctx.db))
 
 
 @pytest.mark.parametrize("vent", [None, "The queue tool crashed nine times today."])
@@ -323,14 +324,14 @@ async def test_on_sqlite_an_answer_leaves_no_before_and_after_pages_in_the_write
 
     assert wal.stat().st_size == 0
     if vent:
-        assert vent.encode() in file.read_bytes()
+        assert vent.encode() not in file.read_bytes()  # sealed: not even the file's bytes hold it
 
 
 async def test_words_typed_after_vent_in_the_chat_are_not_kept(team: ConsoleSession) -> None:
     shown = await team.say("agent01", "vent my lead ignored me again")
     assert "I didn't keep what you typed" in shown[0].text and "my lead" not in shown[0].text
     assert shown[1].where == "form for @agent01"
-    assert await count(team.core.ctx.db, checkin_vents) == 0
+    assert await count(team.core.ctx.db, checkin_sealed) == 0
 
 
 async def test_an_empty_or_too_long_vent_is_not_kept_and_says_why(team: ConsoleSession) -> None:
@@ -338,7 +339,7 @@ async def test_an_empty_or_too_long_vent_is_not_kept_and_says_why(team: ConsoleS
     assert "box was empty" in texts(await team.submit("agent01", {"text": "   ", "discard": ()}))[0]
     await team.say("agent01", "vent")
     assert "shorten it" in texts(await team.submit("agent01", {"text": "x" * 3001, "discard": ()}))[0]
-    assert await count(team.core.ctx.db, checkin_vents) == 0
+    assert await count(team.core.ctx.db, checkin_sealed) == 0
 
 
 async def test_checkins_switched_off_in_app_yaml_ask_no_one(
@@ -366,9 +367,38 @@ async def test_many_people_answering_at_the_same_moment_are_all_counted_once(
     answers = await asyncio.gather(*(core.handle(p) for p in presses))
 
     assert sum("Thanks — recorded" in plain_text(a.replies[0]) for a in answers) == len(NAMES)
+    await close_round(console)
     async with core.ctx.db.transaction() as conn:
         [figures] = await repo.figures_for_week(conn, "2026-W47")
     assert figures.answered == len(NAMES) and figures.distribution == (4, 4, 4, 3, 3)
+
+
+async def test_a_close_racing_many_answers_counts_exactly_the_answers_it_thanked(
+    core: Huzzah, clock: FakeClock
+) -> None:
+    """Whatever the interleaving: an answer thanked is in the closed round's figures, one refused is not."""
+    console = session(core, NAMES)
+    await open_round(console, clock)
+    presses = []
+    for i, name in enumerate(NAMES):
+        dm = next(s for s in console.messenger.shown if s.where == f"DM @{name}")
+        [buttons] = [b for b in dm.message.blocks if getattr(b, "buttons", None) and len(b.buttons) == 5]
+        presses.append(Pressed(console.person(name), console.where(f"@{name}"), buttons.buttons[i % 5].action,
+                               buttons.buttons[i % 5].value))
+    async with core.ctx.db.transaction() as conn:
+        found = await repo.round_for(conn, "Support", "2026-W47")
+    assert found is not None
+
+    async def close() -> None:
+        async with core.ctx.db.transaction() as conn:
+            await repo.close_round(conn, core.ctx.db.key, found.id)
+
+    results = await asyncio.gather(*(core.handle(p) for p in presses[:9]), close(),
+                                   *(core.handle(p) for p in presses[9:]))
+    thanked = sum("Thanks — recorded" in plain_text(a.replies[0]) for a in results if a is not None)
+    async with core.ctx.db.transaction() as conn:
+        [figures] = await repo.figures_for_week(conn, "2026-W47")
+    assert figures.answered == thanked and sum(figures.distribution) == thanked
 
 
 # --- catching up after downtime -------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from bot.features.checkins.views import VENT_FORM
 from bot.incoming import Submitted
 from bot.messages import plain_text
 from storage import checkins as repo
-from storage.tables.checkins import checkin_vents
-from tests.checkin_support import NAMES, WEEK, answer, count, dump, open_round, session, texts
+from storage.tables.checkins import checkin_sealed
+from tests.checkin_support import NAMES, WEEK, answer, close_round, count, dump, open_round, session, texts
 
 EIGHT = NAMES[:8]
 REFUSED = "This check-in wasn't sent to you"
@@ -33,6 +33,8 @@ async def round_id(console: ConsoleSession) -> str:
 
 
 async def figures(console: ConsoleSession) -> repo.RoundFigures:
+    """The round's figures, once it has closed (an open round has none)."""
+    await close_round(console)
     async with console.core.ctx.db.transaction() as conn:
         [found] = await repo.figures_for_week(conn, WEEK)
     return found
@@ -83,6 +85,7 @@ async def test_a_mood_from_someone_the_round_never_asked_is_refused_and_cannot_l
     assert [s.where for s in refused] == ["only @agent01"], "a private reply, and no vent form opened"
     assert_kind_refusal(refused[0].text)
     assert await dump(team.core.ctx.db) == before, "a refused answer writes nothing at all"
+    await close_round(team)
     report = await mood_report(team.core.ctx, "Support", WEEK)
     assert (report.asked, report.answered) == (7, 4)
     assert report.distribution is None and report.withheld == TOO_FEW, "four real answers stay too few to show"
@@ -101,6 +104,7 @@ async def test_someone_refused_who_follows_the_advice_gets_their_own_check_in_an
     counted = await answer(team, "agent01", 1, where="only @agent01")
 
     assert "Thanks — recorded" in counted[0].text
+    await close_round(team)
     report = await mood_report(team.core.ctx, "Support", WEEK)
     assert (report.asked, report.answered) == (8, 5) and report.distribution == (1, 0, 0, 4, 0)
 
@@ -116,8 +120,9 @@ async def test_a_mood_from_someone_outside_every_team_is_refused_with_the_same_k
 
     assert [s.where for s in refused] == ["only @agent01"]
     assert_kind_refusal(refused[0].text)
-    assert (await figures(team)).answered == 0 and (await figures(team)).distribution == (0, 0, 0, 0, 0)
     assert "not in any team's channels" in texts(await team.say("agent01", "checkin"))[0]
+    found = await figures(team)
+    assert found.answered == 0 and found.distribution == (0, 0, 0, 0, 0)
 
 
 async def test_everyone_the_round_asked_still_answers_as_before(opted_out: ConsoleSession) -> None:
@@ -165,7 +170,7 @@ async def test_crisis_words_in_a_refused_vent_still_bring_their_writer_help(opte
 
     assert "You don't have to carry this alone" in lifeline and "findahelpline.com" in lifeline
     assert "I didn't keep what you wrote" in refusal
-    assert await count(team.core.ctx.db, checkin_vents) == 0
+    assert await count(team.core.ctx.db, checkin_sealed) == 0
 
 
 async def test_vents_from_the_people_asked_and_from_the_vent_command_are_still_kept(
@@ -181,6 +186,7 @@ async def test_vents_from_the_people_asked_and_from_the_vent_command_are_still_k
 
     assert "Thank you for sharing" in kept[0].text and "Thank you for sharing" in after_mood[-1].text
     assert "Thank you for sharing" in anytime[0].text
+    await close_round(team)
     assert sorted(await vents_in_round(team)) == [
         "nobody covered my break", "the queue tool froze all morning", "two escalations before lunch",
     ]

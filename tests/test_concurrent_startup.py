@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 import storage.tables  # noqa: F401  (registers every table)
+from storage import keys
 from storage.db import Database, alembic_config, migration_lock_file
 from storage.schema import metadata
 from tests.process_support import empty_postgres, running
@@ -21,7 +22,7 @@ INSTANCES = 3
 
 async def migrate_at_once(url: str, folder: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "HUZZAH_"))}
-    env.update(DATABASE_URL=url, HUZZAH_CONFIG="")
+    env.update(DATABASE_URL=url, HUZZAH_CONFIG="", HUZZAH_SECRET_KEY=os.environ[keys.ENV])  # one key, every instance
     async with running(env, folder) as procs:
         started = [await procs.start("db", "upgrade") for _ in range(INSTANCES)]
         codes = await asyncio.gather(*(p.exited() for p in started))

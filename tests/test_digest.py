@@ -38,7 +38,7 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 @pytest.fixture
 def digest_settings(settings: Settings) -> Settings:
     return settings.model_copy(update={
-        "digest": DigestSettings(channels=["console:#leads"], managers=["console:carol"]),
+        "digest": DigestSettings(day="mon", channels=["console:#leads"], managers=["console:carol"]),
         "teams": [TeamSettings(name="Support", channels=["console:#support"]),
                   TeamSettings(name="Billing", channels=["console:#billing"])],
     })

@@ -17,6 +17,7 @@ from bot.settings import load_settings
 from huzzah.cli import main
 from storage.db import Database
 from storage.tables.delivery import outbox
+from tests.cli_support import install
 from tests.conftest import TEAM
 
 CONFIG = """
@@ -30,12 +31,7 @@ digest: {channels: ["console:#leads"], managers: ["console:carol"]}
 @pytest.fixture
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """An app.yaml and a SQLite database holding one kudos in 2026-W46, as the CLI would find them."""
-    config = tmp_path / "app.yaml"
-    config.write_text(CONFIG, encoding="utf-8")
-    url = f"sqlite+aiosqlite:///{tmp_path}/huzzah.db"
-    monkeypatch.setenv("HUZZAH_CONFIG", str(config))
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.chdir(tmp_path)
+    config, url = install(tmp_path, monkeypatch, CONFIG)
 
     async def seed() -> None:
         db = Database(url)

@@ -21,15 +21,16 @@ FRIDAY = datetime(2026, 11, 20, 15, tzinfo=UTC)
 async def a_round(db: Database, moods: list[int], asked: int, vents: tuple[str, ...] = (), week: Week = W47) -> None:
     """Support's closed round (2026-W47 unless told): `asked` people invited, the first ones answering `moods`."""
     async with db.transaction() as conn:
-        found = await checkins.ensure_round(conn, "Support", week.label, datetime.combine(week.day(7), FRIDAY.timetz()))
+        closes = datetime.combine(week.day(7), FRIDAY.timetz())
+        found = await checkins.ensure_round(conn, db.key, "Support", week.label, closes)
         for n in range(asked):
             pid = await upsert_person(conn, Person("console", "local", f"p{n}", f"p{n}"), FRIDAY)
             await checkins.add_invite(conn, found.id, pid, FRIDAY)
             if n < len(moods):
-                await checkins.record_mood(conn, found.id, pid, moods[n])
+                await checkins.record_mood(conn, db.key, found, pid, moods[n])
         for body in vents:
-            await checkins.add_vent(conn, found.id, body)
-        await checkins.close_round(conn, found.id)
+            await checkins.add_vent(conn, found, body)
+        await checkins.close_round(conn, db.key, found.id)
 
 
 async def digest_text(core) -> str:  # type: ignore[no-untyped-def]

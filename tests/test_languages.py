@@ -18,7 +18,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.features import FEATURES
 from bot.features.checkins.views import crisis
-from bot.features.digest.audience import audience
+from bot.features.digest.audience import audience_of, readers
 from bot.features.kudos.grammar import GiveKudos
 from bot.grammar import CORE_VERBS
 from bot.i18n import language_of, speaking, when
@@ -133,8 +133,8 @@ async def test_a_manager_named_by_id_reads_the_language_their_platform_last_gave
     async with digest_core.ctx.db.transaction() as conn:
         await upsert_person(conn, Person("console", "console", "carol", "carol", locale="zh-TW"), clock.now())
         await upsert_person(conn, Person("console", "console", "alice", "alice"), clock.now())
-        readers = await audience(conn, digest_core.settings, "Support", "2026-W47")
-    assert sorted((type(r.to).__name__, r.language) for r in readers) == [("Channel", "en"), ("Person", "zh_Hant")]
+        found = await readers(conn, "digest:Support:2026-W47", "Support", audience_of(digest_core.settings, "Support"))
+    assert sorted((type(r.to).__name__, r.language) for r in found) == [("Channel", "en"), ("Person", "zh_Hant")]
 
 
 async def test_language_alone_shows_the_current_one_and_the_choices_and_auto_follows_the_platform_again(

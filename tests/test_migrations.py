@@ -6,7 +6,7 @@ import json
 import os
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import JSON, column, inspect, select, table
+from sqlalchemy import text as sql
 from sqlalchemy.engine import make_url
 
 import storage.tables  # noqa: F401  (registers every table)
@@ -26,6 +27,7 @@ from bot.messages import footnote, message, text
 from bot.outgoing import Direct, Post
 from bot.people import Channel, Person
 from huzzah.privacy import erase
+from storage import checkins
 from storage.db import Database, alembic_config, normalize_url
 from storage.schema import metadata
 from storage.tables.delivery import once_keys, outbox
@@ -189,3 +191,38 @@ async def test_messages_sent_to_a_teams_user_before_the_upgrade_are_still_erased
     async with db.transaction() as conn:
         left = [tuple(r) for r in await conn.execute(select(outbox.c.key, outbox.c.payload))]
     assert not [key for key, payload in left if ALICE.user_id in json.dumps(payload)], "a message naming Alice is left"
+
+
+async def test_check_ins_stored_before_0010_are_keyed_or_fixed_and_stay_counted(empty_db: Database) -> None:
+    """An open round's "answered" rows become keyed marks (the person still cannot answer twice) and the round
+    gets its key pair; a closed round keeps its tallies and vents and gets its counts fixed, its rows gone."""
+    db, at = empty_db, datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    await migrate_to(db, "0008_inbox")
+    async with db.transaction() as conn:
+        for pid in (1, 2):
+            await conn.execute(people.insert().values(id=pid, platform="console", workspace="local", user_id=f"u{pid}",
+                                                      name=f"u{pid}", tz=None, is_bot=False, active=True,
+                                                      first_seen=at))
+        for round_id, week, closed in (("open", "2026-W47", False), ("done", "2026-W46", True)):
+            await conn.execute(sql("INSERT INTO checkin_rounds (id, team, week, closes_at, closed) "
+                                    "VALUES (:id, 'Support', :week, :at, :closed)"),
+                               {"id": round_id, "week": week, "at": at + timedelta(days=3), "closed": closed})
+            await conn.execute(sql("INSERT INTO checkin_moods (round_id, mood, answers) VALUES (:r, 3, :n)"),
+                               {"r": round_id, "n": 1 if closed else 0})
+            for pid in (1, 2):
+                await conn.execute(sql("INSERT INTO checkin_invites (round_id, person_id, ask_at, reminded) "
+                                        "VALUES (:r, :p, :at, :f)"), {"r": round_id, "p": pid, "at": at, "f": False})
+            await conn.execute(sql("INSERT INTO checkin_answered (round_id, person_id) VALUES (:r, 1)"),
+                               {"r": round_id})
+
+    await db.migrate()
+
+    async with db.transaction() as conn:
+        [done] = await checkins.figures_for_week(conn, "2026-W46")
+        still_open = await checkins.get_round(conn, "open")
+        assert still_open is not None and still_open.public_key is not None
+        assert await checkins.has_answered(conn, db.key, "open", 1)
+        assert not await checkins.has_answered(conn, db.key, "open", 2)
+        marks = (await conn.execute(sql("SELECT * FROM checkin_answered"))).mappings().all()
+    assert (done.asked, done.answered, done.distribution) == (2, 1, (0, 0, 1, 0, 0))
+    assert [set(m) for m in marks] == [{"round_id", "mark"}] and marks[0]["round_id"] == "open"

@@ -77,26 +77,36 @@ async def test_a_round_reaches_three_members_proactively(msteams: MsTeamsWorld) 
     assert all(len(questions(msteams, a)) == 1 for a in (ALICE, BOB, CAROL)), "a later tick asks no one again"
 
 
-async def test_a_mood_and_a_vent_from_the_card_are_stored_anonymously(msteams: MsTeamsWorld, caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_a_mood_and_a_vent_from_the_card_are_stored_anonymously_and_update_the_card_in_place(
+    msteams: MsTeamsWorld, caplog  # type: ignore[no-untyped-def]
+) -> None:
     await open_round(msteams)
     [question] = questions(msteams, BOB)
+    sent_before = len(msteams.connector.sent)
     msteams.core.ctx.clock.set(PRESSED_AT)  # type: ignore[attr-defined]
     caplog.set_level(logging.DEBUG)
 
     await msteams.send(card_submit(msteams.service_url, BOB, personal_conversation(BOB), question.id,
                                  action_data(question, "🙂 4")))
-    answers = msteams.connector.to(personal_conversation(BOB))[1:]
-    assert "Thanks — recorded" in answers[0].words and "4" not in answers[0].words.replace("✅", "")
-    form = answers[1]
-    assert form.card and form.card["actions"][0]["title"] == "Send anonymously"
-    typed = {**form.card["actions"][0]["data"], "field:text": VENT, "field:discard": ""}
-    await msteams.send(card_submit(msteams.service_url, BOB, personal_conversation(BOB), form.id, typed))
+    [pressed] = msteams.connector.updates
+    assert pressed.id == question.id and pressed.conversation == personal_conversation(BOB)
+    assert "Thanks — recorded" in pressed.words and "4" not in pressed.words.replace("✅", "")
+    assert pressed.card and pressed.card["actions"][0]["title"] == "Send anonymously"  # the vent form, same card
+    typed = {**pressed.card["actions"][0]["data"], "field:text": "some days I want to die — " + VENT,
+             "field:discard": ""}
+    await msteams.send(card_submit(msteams.service_url, BOB, personal_conversation(BOB), question.id, typed))
+    [_, kept] = msteams.connector.updates
+    assert kept.id == question.id and "Thank you for sharing" in kept.words
+    assert "You don't have to carry this alone" in kept.words and "findahelpline.com" in kept.words
+    assert len(msteams.connector.sent) == sent_before, "answering created no new message in anyone's chat"
 
+    msteams.core.ctx.clock.set(FRIDAY + timedelta(days=4))  # type: ignore[attr-defined]
+    await msteams.core.tick()  # the round closes: only now do the mood and the vent become readable
     tables = await dump(msteams.core.ctx.db)
     assert [r["answers"] for r in tables["checkin_moods"] if r["mood"] == 4] == [1]
-    assert [r["body"] for r in tables["checkin_vents"]] == [VENT]
+    assert [r["body"] for r in tables["checkin_vents"]] == ["some days I want to die — " + VENT]
     bob_row = next(r for r in tables["people"] if r["user_id"] == BOB["id"])
-    identifying = {BOB["id"], BOB["name"], BOB["aadObjectId"], personal_conversation(BOB), question.id, form.id}
+    identifying = {BOB["id"], BOB["name"], BOB["aadObjectId"], personal_conversation(BOB), question.id}
     for name, rows in tables.items():
         holds_answers = name in ("checkin_moods", "checkin_vents")
         for row in rows:

@@ -30,7 +30,7 @@ LEADS = "19:support-leads@thread.tacv2"
 def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={
         "teams": [TeamSettings(name="Support", channels=[f"msteams:{CHANNEL_ID}"])],
-        "digest": DigestSettings(channels=[f"msteams:{LEADS}"], managers=[f"msteams:{DANA['id']}"]),
+        "digest": DigestSettings(day="mon", channels=[f"msteams:{LEADS}"], managers=[f"msteams:{DANA['id']}"]),
     })
 
 
@@ -60,3 +60,28 @@ async def test_the_digest_card_is_posted_to_the_managers_conversation(msteams: M
     await msteams.core.tick()
     await msteams.core.outbox.drain()
     assert len(msteams.connector.to(LEADS)) == 1, "posted once per week, however often the scheduler ticks"
+
+
+async def test_each_team_s_digest_reaches_only_its_own_managers_on_teams(msteams: MsTeamsWorld) -> None:
+    billing_leads = "19:billing-leads@thread.tacv2"
+    settings = msteams.core.settings.model_copy(update={"digest": DigestSettings(), "teams": [
+        TeamSettings(name="Support", channels=[f"msteams:{CHANNEL_ID}"], managers=[f"msteams:{DANA['id']}"],
+                     digest_channels=[f"msteams:{LEADS}"]),
+        TeamSettings(name="Billing", channels=["msteams:19:billing@thread.tacv2"],
+                     managers=[f"msteams:{BOB['id']}"], digest_channels=[f"msteams:{billing_leads}"]),
+    ]})
+    object.__setattr__(msteams.core.ctx, "settings", settings)
+    await msteams.send(bot_added_to_team(msteams.service_url, ALICE))
+    await msteams.send(channel_message(msteams.service_url, ALICE, "<at>Huzzah</at> <at>Bob</at> thanks #ownership",
+                                       [BOT, BOB]))
+
+    msteams.core.ctx.clock.set(datetime(2026, 11, 23, 9, 1, tzinfo=UTC))  # type: ignore[attr-defined]
+    await msteams.core.tick()
+    await msteams.core.outbox.drain()
+
+    for team, where in (("Support", (LEADS, personal_conversation(DANA))),
+                        ("Billing", (billing_leads, personal_conversation(BOB)))):
+        for conversation in where:
+            [digest] = [m for m in msteams.connector.to(conversation) if "weekly digest" in m.words]
+            assert f"{team} — weekly digest" in digest.words
+            assert ({"Support", "Billing"} - {team}).pop() not in digest.words

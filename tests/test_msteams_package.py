@@ -8,11 +8,35 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft4Validator
 from PIL import Image
 
+from adapters.msteams.package import GIVE_ACTION, PackageInfo, manifest
+from bot.features.kudos.giving import GIVE_SHORTCUT
 from huzzah.cli import main
 
 APP_ID = "c9e8c047-2a74-40a2-b28a-b162d5f5327c"
+SCHEMA = Path(__file__).parent / "data" / "msteams" / "MicrosoftTeams.schema.v1.17.json"
+"""Microsoft's manifest schema v1.17 (MIT licence, tests/data/msteams/LICENSE), from
+github.com/OfficeDev/microsoft-teams-app-schema at the commit that added it (510341c)."""
+
+
+def test_the_manifest_validates_against_the_schema_it_declares() -> None:
+    body = manifest(PackageInfo(APP_ID, "https://intranet.example.com/huzzah"))
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert body["manifestVersion"] == schema["properties"]["manifestVersion"]["const"]
+    assert body["$schema"].endswith(f"/v{body['manifestVersion']}/MicrosoftTeams.schema.json")
+    errors = Draft4Validator(schema).iter_errors(body)
+    problems = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in errors]
+    assert problems == []
+
+
+def test_the_message_action_gives_a_huzzah_to_the_messages_author() -> None:
+    [extension] = manifest(PackageInfo(APP_ID, "https://intranet.example.com/huzzah"))["composeExtensions"]
+    [action] = extension["commands"]
+    assert extension["botId"] == APP_ID and action["title"] == "Give a huzzah"
+    assert action["id"] == GIVE_ACTION == GIVE_SHORTCUT, "Teams' command id is the kudos feature's shortcut"
+    assert action["type"] == "action" and action["context"] == ["message"] and action["fetchTask"] is True
 
 
 def test_the_package_holds_a_manifest_and_both_icons(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -456,9 +456,8 @@ async def test_closed_polls_reports_the_teams_polls_closed_in_the_window(
     core: Huzzah, console: ConsoleSession, clock: FakeClock
 ) -> None:
     await console.say("carol", LUNCH + " --anonymous --closes 1h")
-    await console.press("alice", "Tacos")
-    await console.press("bob", "Ramen")
-    await console.press("dave", "Ramen")
+    for name, pick in (("alice", "Tacos"), ("bob", "Ramen"), ("dave", "Ramen"), ("erin", "Ramen"), ("frank", "Salad")):
+        await console.press(name, pick)
     await console.say("carol", SHIFTS, channel="#random")
     await console.press("carol", "Close poll")
     await console.say("carol", SHIFTS + " --closes 3d")
@@ -469,8 +468,8 @@ async def test_closed_polls_reports_the_teams_polls_closed_in_the_window(
     random, lunch = await closed_polls(core.ctx, "Support", *week)
     assert random.question == "Which shift pattern for December?", "a channel of no team counts for the default team"
     assert lunch.question == "Where should the team lunch be?"
-    assert lunch.options == (("Tacos", 1), ("Ramen", 2), ("Salad", 0))
-    assert lunch.voters == 3 and lunch.anonymous and lunch.closed_at == datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
+    assert lunch.options == (("Tacos", 1), ("Ramen", 3), ("Salad", 1))  # five voters: the minimum group
+    assert lunch.voters == 5 and lunch.anonymous and lunch.closed_at == datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
     assert await closed_polls(core.ctx, "Billing", *week) == []
     assert len(await closed_polls(core.ctx, "Support", week[0], datetime(2026, 11, 16, 9, 30, tzinfo=UTC))) == 1
     assert await closed_polls(core.ctx, "Support", week[1], week[1] + timedelta(days=7)) == []

@@ -31,7 +31,7 @@ TEAMS = ("Support", "Billing")
 @pytest.fixture
 def digest_settings(settings: Settings) -> Settings:
     return settings.model_copy(update={
-        "digest": DigestSettings(channels=["console:#leads"], managers=["console:carol"], grace_hours=24),
+        "digest": DigestSettings(day="mon", channels=["console:#leads"], managers=["console:carol"], grace_hours=24),
         "teams": [TeamSettings(name=t, channels=[f"console:#{t.casefold()}"]) for t in TEAMS],
     })
 

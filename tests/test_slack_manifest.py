@@ -27,12 +27,13 @@ def test_the_command_shortcut_and_events_match_the_adapter() -> None:
     assert [s["callback_id"] for s in features["shortcuts"]] == [GIVE_SHORTCUT]
     assert features["app_home"]["home_tab_enabled"] is True
     assert set(MANIFEST["settings"]["event_subscriptions"]["bot_events"]) == {
-        "app_home_opened", "app_mention", "message.im", "reaction_added"}
+        "app_home_opened", "app_mention", "message.im", "reaction_added", "reaction_removed"}
 
 
 def test_the_scopes_cover_every_web_api_method_huzzah_calls() -> None:
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     needed = {"chat:write", "commands", "users:read", "im:write", "reactions:read", "app_mentions:read",
               "channels:read", "files:write", "im:history",
-              "channels:history", "groups:history"}  # conversations.history: looking for a post in doubt
+              "channels:history", "groups:history",  # conversations.history: looking for a post in doubt
+              "usergroups:read", "users:read.email"}  # team members from a user group or a membership CSV
     assert needed <= scopes

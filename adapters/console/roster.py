@@ -20,7 +20,11 @@ class ConsoleRoster:
         self.channels = {name: tuple(names) for name, names in (channels or {}).items()}
 
     async def members(self, channel: Channel) -> list[Person]:
+        """A channel's people, or the one person an email (`carol@example.com`, from a membership CSV) names."""
         everyone = list(self.directory.people.values())
+        if "@" in channel.id[1:] and channel.id not in self.channels:
+            local = channel.id.split("@", 1)[0].casefold()
+            return [p for p in everyone if p.user_id == local]
         if channel.id not in self.channels:
             return everyone
         wanted = {n.casefold() for n in self.channels[channel.id]}

@@ -73,6 +73,9 @@ class ConsoleMessenger:
     async def update(self, ref: MessageRef, message: Message) -> None:
         self.record(Shown(f"(edited) #{ref.channel.lstrip('#')}", render(message), message, ref))
 
+    async def delete(self, ref: MessageRef) -> None:
+        self.record(Shown(f"(deleted) #{ref.channel.lstrip('#')}", "(removed)", None, ref))
+
 
 class ConsoleSession:
     """Type as anyone, anywhere; see what the bot does."""

@@ -34,6 +34,7 @@ from bot.messages import (
     Message,
     Strong,
     Text,
+    message,
     plain_text,
     summary_of,
 )
@@ -189,11 +190,13 @@ def message_card(msg: Message) -> dict[str, Any]:
     return card
 
 
-def form_card(form: Form) -> dict[str, Any]:
+def form_card(form: Form, above: Message | None = None) -> dict[str, Any]:
+    """`above`: what the same answer said before the form (a confirmation), shown on top of it in one card."""
     mentions = _Mentions()
-    body: list[dict[str, Any]] = [
+    body: list[dict[str, Any]] = _elements(above, mentions, images=None) if above else []
+    body.append(
         {"type": "TextBlock", "text": escape(form.title), "weight": "Bolder", "size": "Medium", "wrap": True},
-    ]
+    )
     multi: list[str] = []
     for field in form.fields:
         match field:
@@ -244,3 +247,13 @@ def message_activity(msg: Message) -> Activity:
 
 def form_activity(form: Form) -> Activity:
     return card_activity(form_card(form), form.title)
+
+
+def answer_activity(replies: tuple[Message, ...], form: Form | None) -> Activity:
+    """Everything one press answered (confirmations, a lifeline, the next form) as one card, to take the place of
+    the card pressed: Teams has no private replies, and a new message would stay in the chat's record."""
+    summary = summary_of(replies[0]) if replies else ""
+    said = message(*(block for reply in replies for block in reply.blocks), summary=summary)
+    if form is None:
+        return message_activity(said)
+    return card_activity(form_card(form, above=said if replies else None), form.title)

@@ -74,8 +74,10 @@ class MsTeams:
         except Exception as exc:  # a bug of ours, not the request's: one line, no traceback
             log_failure(log, f"a Teams {activity.type} activity", exc)
             return web.json_response({"error": "internal error"}, status=500)
-        if invoked is not None:
-            return web.json_response(serializer_helper(invoked.body), status=int(invoked.status))
+        if invoked is not None:  # the message action's answers are plain JSON already
+            body = invoked.body if isinstance(invoked.body, dict) or invoked.body is None else serializer_helper(
+                invoked.body)
+            return web.json_response(body, status=int(invoked.status))
         return web.Response(status=201)
 
 

@@ -31,6 +31,7 @@ CONVERSATION = record(
     id=need(token(r"[!-~]+", most=MAX_CONVERSATION_ID_CHARS)), conversationType=LABEL, tenantId=TENANT_ID,
     isGroup=flag, name=NAME,
 )
+REACTION = record(type=need(LABEL))
 ENTITY = record(type=LABEL, text=text(MAX_TEXT_CHARS), mentioned=record(id=need(ACCOUNT_ID), name=NAME))
 CHANNEL_DATA = record(
     tenant=record(id=TENANT_ID), channel=record(id=text(MAX_CONVERSATION_ID_CHARS), name=NAME),
@@ -45,6 +46,7 @@ ACTIVITY = record(
     text=text(MAX_TEXT_CHARS), entities=array(ENTITY, most=100), channelData=CHANNEL_DATA,
     value=anything(depth=8, most=200), attachments=array(anything(depth=16, most=200), most=20),
     membersAdded=array(ACCOUNT, most=1000), membersRemoved=array(ACCOUNT, most=1000),
+    reactionsAdded=array(REACTION, most=50), reactionsRemoved=array(REACTION, most=50),
 )
 
 

@@ -105,10 +105,21 @@ class MsTeamsMessenger:
         return MessageRef(PLATFORM, conv.workspace, conv.id, sent.id)
 
     async def update(self, ref: MessageRef, message: Message) -> None:
+        await self.update_activity(ref, message_activity(message))
+
+    async def update_activity(self, ref: MessageRef, activity: Activity) -> None:
+        """Any activity (a card with a form, too) in place of the one at `ref`."""
         conv = await self._conversation(ref.workspace, ref.channel)
-        activity = message_activity(message)
         activity.id = ref.id
         await self._retrying(conv, conv.id, lambda ctx: ctx.update_activity(activity), "update")
+
+    async def delete(self, ref: MessageRef) -> None:
+        conv = await self._conversation(ref.workspace, ref.channel)
+        try:
+            await self._retrying(conv, conv.id, lambda ctx: ctx.delete_activity(ref.id), "delete")
+        except DeliveryError as exc:
+            if "no longer exists" not in str(exc):  # a 404: someone deleted it already
+                raise
 
     async def members(self, channel: Channel) -> list[Person]:
         """Everyone in a team channel or group chat (the roster API, page by page), bots flagged.

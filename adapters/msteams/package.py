@@ -68,6 +68,9 @@ RULES: tuple[Rule, ...] = (
     Rule("bots.*.commandLists.*.commands", "the commands", max_items=10),
     Rule("bots.*.commandLists.*.commands.*.title", "a command's title", 1, 32),
     Rule("bots.*.commandLists.*.commands.*.description", "a command's description", 1, 128),
+    Rule("composeExtensions", "the message extension", max_items=1),
+    Rule("composeExtensions.*.commands.*.title", "a message action's title", 1, 32),
+    Rule("composeExtensions.*.commands.*.description", "a message action's description", 1, 128),
     Rule("permissions", "the permissions", max_items=2),
     Rule("validDomains", "the valid domains", max_items=16),
 )
@@ -76,7 +79,11 @@ COMMANDS = (
     ("help", "What Huzzah understands, with examples"),
     ("kudos", "Thank someone: kudos @name for … #value"),
     ("stats", "Kudos you gave and received"),
+    ("home", "Your huzzahs this week and all time, and our values"),
+    ("undo", "Take back the huzzah you just gave"),
 )
+GIVE_ACTION = "kudos.give"
+"""The message action's command id: the kudos feature's "Give a huzzah" shortcut, as on Slack."""
 
 
 class PackageError(Exception):
@@ -184,6 +191,13 @@ def _manifest(info: PackageInfo) -> dict[str, Any]:
             "commandLists": [{
                 "scopes": ["personal", "team", "groupChat"],
                 "commands": [{"title": title, "description": text} for title, text in COMMANDS],
+            }],
+        }],
+        "composeExtensions": [{
+            "botId": info.app_id,
+            "commands": [{
+                "id": GIVE_ACTION, "type": "action", "context": ["message"], "fetchTask": True,
+                "title": "Give a huzzah", "description": "Thank the author of this message, with a value",
             }],
         }],
         "permissions": ["identity", "messageTeamMembers"],

@@ -16,7 +16,7 @@ from botbuilder.schema import Activity, ConversationReference
 from adapters.msteams.translate import PERSONAL, PLATFORM, base_conversation_id, tenant_of
 from bot.ports import Conversation, Conversations
 
-SAVED_FROM = frozenset({"message", "conversationUpdate", "installationUpdate"})
+SAVED_FROM = frozenset({"message", "conversationUpdate", "installationUpdate", "messageReaction", "invoke"})
 UNVERIFIED = "huzzahUnverified"
 """Key in a stored reference: its service URL did not come with a valid token."""
 

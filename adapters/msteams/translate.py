@@ -14,7 +14,7 @@ from typing import Any
 
 from botbuilder.schema import Activity, ChannelAccount
 
-from bot.incoming import Incoming, MessageRef, Part, Pressed, Said, Submitted
+from bot.incoming import Incoming, MessageRef, Part, Pressed, Reacted, Said, Submitted
 from bot.people import Channel, Person
 
 PLATFORM = "msteams"
@@ -30,7 +30,7 @@ _BREAKS = re.compile(r"<br\s*/?>|</p>|</div>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 
 
-def _object(value: Any, key: str) -> dict[str, Any]:
+def object_at(value: Any, key: str) -> dict[str, Any]:
     """`value[key]` when both are JSON objects, else an empty one: channelData is whatever Teams put there."""
     inner = value.get(key) if isinstance(value, dict) else None
     return inner if isinstance(inner, dict) else {}
@@ -40,7 +40,7 @@ def tenant_of(activity: Activity) -> str:
     conversation = activity.conversation
     if conversation is not None and conversation.tenant_id:
         return str(conversation.tenant_id)
-    return str(_object(activity.channel_data, "tenant").get("id") or "unknown-tenant")
+    return str(object_at(activity.channel_data, "tenant").get("id") or "unknown-tenant")
 
 
 def is_bot_account(account_id: str) -> bool:
@@ -70,7 +70,7 @@ def channel_of(activity: Activity) -> Channel:
     kind = conversation.conversation_type or PERSONAL
     if kind == PERSONAL:
         return Channel(PLATFORM, tenant, conversation.id, is_direct=True)
-    name = str(_object(activity.channel_data, "channel").get("name") or conversation.name or "")
+    name = str(object_at(activity.channel_data, "channel").get("name") or conversation.name or "")
     return Channel(PLATFORM, tenant, base_conversation_id(conversation.id), name=name)
 
 
@@ -148,6 +148,36 @@ def _form_values(value: dict[str, Any]) -> dict[str, str | tuple[str, ...]]:
     return values
 
 
+def time_zone(activity: Activity) -> str | None:
+    """The sender's IANA time zone: the activity's `localTimezone`, else what its clientInfo entity says."""
+    if activity.local_timezone:
+        return str(activity.local_timezone)
+    for entity in activity.entities or []:
+        props = entity.serialize() if hasattr(entity, "serialize") else dict(entity)
+        props.update(getattr(entity, "additional_properties", None) or {})
+        if props.get("type") == "clientInfo" and isinstance(props.get("timezone"), str):
+            return str(props["timezone"])
+    return None
+
+
+def sender_of(activity: Activity) -> Person:
+    return person(activity.from_property, tenant_of(activity), time_zone(activity), activity.locale)
+
+
+def submitted_of(sender: Person, channel: Channel, value: dict[str, Any]) -> Submitted:
+    """A form's card came back (in a message, or in a message extension's dialog)."""
+    return Submitted(sender, channel, str(value.get("form", "")), _form_values(value), str(value.get("context", "")))
+
+
+def reactions_of(activity: Activity, author: Person) -> list[Reacted]:
+    """A `messageReaction` activity: each reaction added to (or removed from) `author`'s message."""
+    sender, channel = sender_of(activity), channel_of(activity)
+    ref = MessageRef(PLATFORM, sender.workspace, channel.id, str(activity.reply_to_id or ""))
+    added = [(r, False) for r in activity.reactions_added or []]
+    removed = [(r, True) for r in activity.reactions_removed or []]
+    return [Reacted(sender, channel, str(r.type), author, ref, removed=gone) for r, gone in added + removed if r.type]
+
+
 def incoming_of(activity: Activity) -> Incoming | None:
     """What a message activity means to the core; None for anything that is not for us (an empty message)."""
     if activity.type != "message" or activity.from_property is None or activity.conversation is None:
@@ -155,15 +185,14 @@ def incoming_of(activity: Activity) -> Incoming | None:
     if is_bot(activity.from_property):  # another bot's message never gives kudos, votes or answers
         return None
     tenant = tenant_of(activity)
-    sender = person(activity.from_property, tenant, activity.local_timezone, activity.locale)
+    sender = sender_of(activity)
     channel = channel_of(activity)
     value = activity.value if isinstance(activity.value, dict) else None
     if value and value.get(DATA_KEY) in (PRESS, CHOOSE, FORM):
         card = MessageRef(PLATFORM, tenant, channel.id, activity.reply_to_id) if activity.reply_to_id else None
         kind = value[DATA_KEY]
         if kind == FORM:
-            return Submitted(sender, channel, str(value.get("form", "")), _form_values(value),
-                             str(value.get("context", "")))
+            return submitted_of(sender, channel, value)
         chosen = value.get(f"{FIELD_PREFIX}{value.get('input', '')}") if kind == CHOOSE else value.get("value")
         if kind == CHOOSE and not chosen:
             return None

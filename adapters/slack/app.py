@@ -35,9 +35,21 @@ from adapters.slack.client import make_client
 from adapters.slack.config import SlackConfig, slack_config
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.messenger import SlackMessenger
-from adapters.slack.render import PLATFORM, action_name, form_values, home_view, message_payload, modal, result_view
+from adapters.slack.render import (
+    OPEN_FORM,
+    PLATFORM,
+    action_name,
+    form_button,
+    form_of,
+    form_values,
+    home_view,
+    message_payload,
+    modal,
+    result_view,
+)
 from adapters.slack.roster import SlackRoster
 from bot.failures import apology, log_failure, sorry
+from bot.forms import Form
 from bot.i18n import N_, speaking, tr
 from bot.incoming import Incoming, MessageRef, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Message, say
@@ -139,6 +151,7 @@ class SlackAdapter:
         bolt.event("app_mention")(self._mention)
         bolt.event("message")(self._direct_message)
         bolt.event("reaction_added")(self._reaction)
+        bolt.event("reaction_removed")(self._reaction)
         bolt.event("app_home_opened")(self._home)
         bolt.shortcut(_ANY)(self._shortcut)
         bolt.action(_ANY)(self._action)
@@ -285,13 +298,18 @@ class SlackAdapter:
                                 direct=bool(address.get("direct")))
         if response.form is not None:
             trigger_id = str(address.get("trigger_id") or "")
-            if not trigger_id:
-                log.warning("a form was asked for where Slack gives no trigger to open it")
-                return
-            meta = {"context": response.form.context, "channel": channel_id}
-            with speaking(response.language or None):
-                view = modal(response.form, meta)
-            await self.client.views_open(trigger_id=trigger_id, view=view)
+            with speaking(response.language or None):  # the modal's and the opener's own words
+                if trigger_id:
+                    await self._open(response.form, trigger_id, channel_id)
+                elif (opener := form_button(response.form)) is not None:
+                    await self._private(opener, user_id, channel_id, response_url="",
+                                        direct=bool(address.get("direct")))
+                else:
+                    log.warning("a form was asked for where Slack gives no trigger to open it")
+
+    async def _open(self, form: Form, trigger_id: str, channel_id: str) -> None:
+        meta = {"context": form.context, "channel": channel_id}
+        await self.client.views_open(trigger_id=trigger_id, view=modal(form, meta))
 
     async def _private(self, reply: Message, user_id: str, channel_id: str, *, response_url: str,
                        direct: bool) -> None:
@@ -367,7 +385,9 @@ class SlackAdapter:
             author = await self.directory.someone(team, event["item_user"])
             channel = await self.directory.channel(team, channel_id)
             ref = MessageRef(PLATFORM, team, channel_id, item.get("ts", ""))
-            return Reacted(sender, channel, emoji, author, ref, await self._link(channel_id, ref.id)), ""
+            removed = event.get("type") == "reaction_removed"
+            link = "" if removed else await self._link(channel_id, ref.id)  # removing needs no link
+            return Reacted(sender, channel, emoji, author, ref, link, removed=removed), ""
 
         return await self._take(ack, body, "reaction", address, translate)
 
@@ -416,6 +436,13 @@ class SlackAdapter:
         team, user = _team(body), body.get("user") or {}
         container, channel_info = body.get("container") or {}, body.get("channel") or {}
         channel_id = channel_info.get("id") or container.get("channel_id", "")
+        pressed = (body.get("actions") or [{}])[0]
+        if action_name(pressed.get("action_id", "")) == OPEN_FORM:  # ours alone: the core has nothing to do
+            await ack()
+            form = form_of(str(pressed.get("value") or ""))
+            if form is not None and body.get("trigger_id"):
+                await self._open(form, body["trigger_id"], channel_id)
+            return None
         address = self._address(user.get("id", ""), channel_id, response_url=body.get("response_url") or "",
                                 trigger_id=body.get("trigger_id", ""))
 

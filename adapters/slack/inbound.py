@@ -136,8 +136,8 @@ _MESSAGE = {
 EVENTS: dict[str, Shape] = {
     "app_mention": _event(**{**_MESSAGE, "channel": need(ID), "ts": need(TS)}),
     "message": _event(**_MESSAGE),
-    "reaction_added": _event(user=need(ID), reaction=need(LABEL), item_user=ID,
-                             item=need(record(type=LABEL, channel=ID, ts=TS))),
+    **dict.fromkeys(("reaction_added", "reaction_removed"), _event(
+        user=need(ID), reaction=need(LABEL), item_user=ID, item=need(record(type=LABEL, channel=ID, ts=TS)))),
     "app_home_opened": _event(user=need(ID), tab=LABEL, channel=ID),
 }
 """The events Huzzah listens to (slack-manifest.yaml); any other is acknowledged and left alone."""

@@ -144,6 +144,15 @@ class SlackMessenger:
         except FAILURES as exc:
             raise delivery_error(exc) from None
 
+    async def delete(self, ref: MessageRef) -> None:
+        try:
+            await self.client.chat_delete(channel=ref.channel, ts=ref.id)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "message_not_found":  # someone deleted it already
+                raise delivery_error(exc) from None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise delivery_error(exc) from None
+
     async def _send(self, workspace: str, channel_id: str, message: Message, thread_ts: str | None,
                     key: str) -> MessageRef:
         charts = [b for b in message.blocks if isinstance(b, Image) and b.png and not b.url]

@@ -11,10 +11,12 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from bot.codec import decode, encode
 from bot.forms import Checkboxes, Form, Note, Select, TextInput
 from bot.i18n import tr
 from bot.messages import (
     Block,
+    Button,
     Buttons,
     Choices,
     Divider,
@@ -26,7 +28,9 @@ from bot.messages import (
     Message,
     Strong,
     Text,
+    message,
     summary_of,
+    text,
 )
 from bot.people import Person
 
@@ -44,6 +48,9 @@ MAX_TITLE_CHARS = 24
 MAX_OPTION_VALUE_CHARS = 150
 MAX_TEXT_CHARS = 3000
 ACTION_INDEX = "#"
+OPEN_FORM = "huzzah.form"
+"""The adapter's own button: it opens the form its value holds (see `form_button`)."""
+MAX_BUTTON_VALUE_CHARS = 2000
 """Separates an action name from the button's position when one block holds the same action twice."""
 
 Blocks = list[dict[str, Any]]
@@ -266,3 +273,23 @@ def _mapping(value: Any) -> Mapping[str, Any]:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def form_button(form: Form) -> Message | None:
+    """A private message whose button opens `form`, for a form asked for where Slack gave no trigger (a typed DM or
+    mention: Slack opens a modal only within 3 seconds of a press or a command). The form travels in the button's
+    value, so nothing is stored; None when it is too big for one."""
+    value = json.dumps(encode(form), separators=(",", ":"), ensure_ascii=False)
+    if len(value) > MAX_BUTTON_VALUE_CHARS:
+        return None
+    return message(text(tr("Press the button to open “{form}” — only you will see it.", form=form.title)),
+                   Buttons((Button(form.title[:MAX_LABEL_CHARS], OPEN_FORM, value, style="primary"),)))
+
+
+def form_of(value: str) -> Form | None:
+    """The form a `form_button` holds; None for anything else (a value Slack signed, but not one we wrote)."""
+    try:
+        found = decode(json.loads(value))
+    except (ValueError, TypeError, KeyError):
+        return None
+    return found if isinstance(found, Form) else None

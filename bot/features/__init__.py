@@ -4,12 +4,13 @@ under `bot/features/` (whose `__init__.py` defines a `Feature`, see `bot.feature
 from __future__ import annotations
 
 from bot.feature import Feature
-from bot.features import checkins, digest, kudos, language, polls
+from bot.features import celebrations, checkins, digest, kudos, language, polls
 
 FEATURES: tuple[Feature, ...] = (
     kudos.FEATURE,
     checkins.FEATURE,
     polls.FEATURE,
     digest.FEATURE,
+    celebrations.FEATURE,
     language.FEATURE,
 )

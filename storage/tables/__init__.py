@@ -1,5 +1,18 @@
 """Importing this package registers every table on `storage.schema.metadata`."""
 
-from storage.tables import checkins, conversations, delivery, digest, inbox, kudos, people, polls
+from storage.tables import (
+    authors,
+    celebrations,
+    checkins,
+    conversations,
+    delivery,
+    digest,
+    inbox,
+    kudos,
+    people,
+    polls,
+)
 
-__all__ = ["checkins", "conversations", "delivery", "digest", "inbox", "kudos", "people", "polls"]
+__all__ = [
+    "authors", "celebrations", "checkins", "conversations", "delivery", "digest", "inbox", "kudos", "people", "polls",
+]

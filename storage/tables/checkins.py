@@ -1,10 +1,13 @@
 """Check-in tables, split so that no row can tie an answer to a person.
 
-Identity lives only in `checkin_prefs`, `checkin_invites` (who was asked) and `checkin_answered` (who has
-answered, with no link to what). Answers live in `checkin_moods` — one counter per round and mood, never a
-row per answer — and `checkin_vents`, keyed by random ids. Neither answer table has a person, channel,
-message id or timestamp column; the round (a team's ISO week) is the only time. On SQLite every table that
-a person's action writes is WITHOUT ROWID, so its physical order follows the key, not the order of writing.
+Identity lives only in `checkin_prefs` and `checkin_invites` (who was asked). `checkin_answered` holds one
+mark per answer, an HMAC of round and person under the server key (never in the database), so the database
+alone cannot say whose mark it is; marks go at close, when the round keeps its counts. While a round is open
+its answers are `checkin_sealed` rows, sealed to the round's public key, whose private key is itself locked
+with the server key. At close they are opened in memory and become `checkin_moods` (one counter per round and
+mood, never a row per answer) and `checkin_vents` (random ids, shuffled). No answer table has a person,
+channel, message id or timestamp column; the round (a team's ISO week) is the only time. On SQLite every table
+a person's action writes is WITHOUT ROWID, so its physical order follows the (random) key, not the writing.
 """
 
 from sqlalchemy import (
@@ -14,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Table,
@@ -34,6 +38,10 @@ checkin_rounds = Table(
     Column("week", String(10), nullable=False),
     Column("closes_at", UTCDateTime, nullable=False),
     Column("closed", Boolean, nullable=False, default=False),
+    Column("public_key", LargeBinary),  # while open: what answers are sealed to
+    Column("locked_key", LargeBinary),  # while open: the private key, locked with the server key
+    Column("asked", Integer),  # fixed at close, like the tallies: a closed round's figures never change
+    Column("answered", Integer),
     UniqueConstraint("team", "week", name="uq_checkin_rounds_team_week"),
     Index("ix_checkin_rounds_open", "closed", "closes_at"),
 )
@@ -62,8 +70,17 @@ checkin_answered = Table(
     "checkin_answered",
     metadata,
     Column("round_id", ROUND_ID, ForeignKey("checkin_rounds.id", ondelete="CASCADE"), primary_key=True),
-    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_checkin_answered_person", "person_id"),
+    Column("mark", String(64), primary_key=True),
+    sqlite_with_rowid=False,
+)
+
+checkin_sealed = Table(
+    "checkin_sealed",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("round_id", ROUND_ID, ForeignKey("checkin_rounds.id", ondelete="CASCADE"), nullable=False),
+    Column("box", LargeBinary, nullable=False),
+    Index("ix_checkin_sealed_round", "round_id"),
     sqlite_with_rowid=False,
 )
 

@@ -43,3 +43,25 @@ kudos_cogivers = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_kudos_cogivers_person_created", "person_id", "created_at"),
 )
+
+kudos_origins = Table(
+    "kudos_origins",
+    metadata,
+    Column("kudos_id", Integer, ForeignKey("kudos.id", ondelete="CASCADE"), primary_key=True),
+    Column("origin", String(200), nullable=False, unique=True),
+)
+"""What made a kudos when it was not typed (a reaction: the message and who reacted), so removing the reaction
+finds the kudos it gave."""
+
+kudos_removals = Table(
+    "kudos_removals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kudos_id", Integer, nullable=False),
+    Column("giver_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("removed_by_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("removed_at", UTCDateTime, nullable=False),
+)
+"""The moderation audit log (`huzzah audit`): who removed which kudos (its number and giver), when and why —
+nothing of what the kudos said, nor anything else about anyone."""

@@ -111,6 +111,8 @@ class FakeBotConnector:
     def __init__(self) -> None:
         self.sent: list[Sent] = []
         self.updates: list[Sent] = []
+        self.deleted: list[tuple[str, str]] = []
+        """(conversation, activity id) of every activity the bot deleted."""
         self.created: list[dict[str, Any]] = []
         self.members: dict[str, list[dict[str, Any]]] = {}
         self.calls: list[tuple[str, str, int]] = []
@@ -130,8 +132,10 @@ class FakeBotConnector:
         app.router.add_post("/v3/conversations/{conversation}/activities", self._send)
         app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._send)
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._update)
+        app.router.add_delete("/v3/conversations/{conversation}/activities/{activity}", self._delete)
         app.router.add_get("/v3/conversations/{conversation}/pagedmembers", self._paged_members)
         app.router.add_get("/v3/conversations/{conversation}/members", self._all_members)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._one_member)
         app.router.add_get("/.well-known/openid-configuration", self._openid)
         app.router.add_get("/keys", self._keys)
         self._runner = web.AppRunner(app)
@@ -183,6 +187,10 @@ class FakeBotConnector:
         self.updates.append(edit)
         return web.json_response({"id": edit.id}, status=200)
 
+    async def _delete(self, request: web.Request) -> web.Response:
+        self.deleted.append((request.match_info["conversation"], request.match_info["activity"]))
+        return web.Response(status=200)
+
     async def _paged_members(self, request: web.Request) -> web.Response:
         everyone = self.members.get(request.match_info["conversation"], [])
         size = int(request.query.get("pageSize", "500"))
@@ -195,6 +203,16 @@ class FakeBotConnector:
 
     async def _all_members(self, request: web.Request) -> web.Response:
         return web.json_response(self.members.get(request.match_info["conversation"], []))
+
+    async def _one_member(self, request: web.Request) -> web.Response:
+        """One member, by Bot Framework id or Entra object id, from any roster set up for the test."""
+        wanted = request.match_info["member"]
+        for roster in self.members.values():
+            for member in roster:
+                if wanted in (member.get("id"), member.get("aadObjectId")):
+                    return web.json_response(member)
+        return web.json_response({"error": {"code": "MemberNotFoundInConversation", "message": "not found"}},
+                                 status=404)
 
     async def _openid(self, request: web.Request) -> web.Response:
         assert self.issuer

@@ -105,6 +105,8 @@ class FakeSlackAPI:
     locales: dict[str, str] = field(default_factory=dict)
     """Each user's Slack language (`vi-VN`), given by users.info only with include_locale."""
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    usergroups: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    """User group id → (handle, member ids), as usergroups.users.list answers."""
     _scripts: dict[str, deque[Scripted]] = field(default_factory=dict)
     _holds: list[Hold] = field(default_factory=list)
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -142,7 +144,8 @@ class FakeSlackAPI:
             "tz": tz, "tz_label": tz, "tz_offset": 0, "is_bot": is_bot, "is_app_user": False,
             "is_admin": False, "is_owner": False, "updated": 1700000000,
             "profile": {"real_name": shown, "display_name": name, "display_name_normalized": name,
-                        "real_name_normalized": shown, "team": self.team_id},
+                        "real_name_normalized": shown, "team": self.team_id,
+                        "email": f"{name}@example.com"},
         }
         self.users[user_id] = user
         self.locales[user_id] = locale
@@ -387,6 +390,14 @@ class FakeSlackAPI:
         return {"ok": True, "channel": channel, "ts": params.get("ts"), "text": params.get("text", ""),
                 "message": {"text": params.get("text", ""), "blocks": params.get("blocks", [])}}
 
+    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = self._channel_id(str(params.get("channel", ""))), str(params.get("ts", ""))
+        found = next((m for m in self.messages if m["channel"] == channel and m["ts"] == ts), None)
+        if found is None:
+            return {"ok": False, "error": "message_not_found"}
+        self.messages.remove(found)
+        return {"ok": True, "channel": channel, "ts": ts}
+
     def _chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         if self._channel_id(str(params.get("channel", ""))) is None:
             return {"ok": False, "error": "channel_not_found"}
@@ -427,6 +438,23 @@ class FakeSlackAPI:
         if channel is None:
             return {"ok": False, "error": "channel_not_found"}
         return {"ok": True, "members": list(channel["members"]), "response_metadata": {"next_cursor": ""}}
+
+    def _usergroups_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "usergroups": [{"id": g, "handle": h} for g, (h, _) in self.usergroups.items()]}
+
+    def _usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        group = self.usergroups.get(str(params.get("usergroup", "")))
+        if group is None:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(group[1])}
+
+    def _users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Two users a page, so a test sees the pages followed."""
+        ids = list(self.users)
+        start = int(params.get("cursor") or 0)
+        following = str(start + 2) if start + 2 < len(ids) else ""
+        return {"ok": True, "members": [self.users[i] for i in ids[start:start + 2]],
+                "response_metadata": {"next_cursor": following}}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(params.get("user", "")))

@@ -1,7 +1,8 @@
 """Answering: a mood button press, or `checkin` to be asked right now.
 
-The answer's transaction writes two things only: the "answered" flag (who, not what) and the round's tallies
-(what, not who). It never touches the person's own row or anything else that could carry a time or an id.
+The answer's transaction writes two things only: the "answered" mark (keyed, so not even who without the server
+key) and the answer sealed to its round (what, unreadable until the round closes, and never who). It never
+touches the person's own row, the tallies, or anything else that could carry a time or an id.
 """
 
 from __future__ import annotations
@@ -35,19 +36,21 @@ from bot.metrics import CHECKIN_INVITATIONS
 from bot.outgoing import Response, reply
 from bot.people import Person
 from storage import checkins as repo
+from storage.keys import ServerKey
 from storage.people import person_id, upsert_person
 
 
-async def current_round(conn: AsyncConnection, settings: Settings, team: str, slot: Slot, now: datetime,
-                        answerer: int | None = None) -> repo.Round:
+async def current_round(conn: AsyncConnection, key: ServerKey, settings: Settings, team: str, slot: Slot,
+                        now: datetime, answerer: int | None = None) -> repo.Round:
     """The round someone acting now belongs to: the newest open one they haven't answered, else this week's."""
     rounds = await repo.open_rounds(conn, team, now)
     for found in rounds:
-        if answerer is None or not await repo.has_answered(conn, found.id, answerer):
+        if answerer is None or not await repo.has_answered(conn, key, found.id, answerer):
             return found
     if rounds:
         return rounds[0]
-    return await repo.ensure_round(conn, team, slot.week_of(now), first_close(settings, slot.week_of(now), now))
+    week = slot.week_of(now)
+    return await repo.ensure_round(conn, key, team, week, first_close(settings, week, now))
 
 
 class Answers(CheckinService):
@@ -61,12 +64,12 @@ class Answers(CheckinService):
             found = await repo.get_round(conn, round_id)
             if found is None:
                 return reply(told(STALE))
-            if not found.is_open(now):
+            if not found.is_open(now) or not await repo.hold_open(conn, found.id):
                 return reply(told(CLOSED))
             me = await person_id(conn, pressed.sender)
             if me is None or not await repo.is_invited(conn, found.id, me):
                 return reply(told(NOT_YOURS))
-            if not await repo.record_mood(conn, found.id, me, int(raw)):
+            if not await repo.record_mood(conn, self.ctx.db.key, found, me, int(raw)):
                 return reply(told(ALREADY))
         await self.ctx.db.forget_page_history()
         return Response(replies=(told(THANKS),), form=vent_form(self.settings, found.id))
@@ -83,8 +86,8 @@ class Answers(CheckinService):
         async with self.ctx.db.transaction() as conn:
             me = await upsert_person(conn, _with_tz(said.sender, person), now)
             slot = slot_for(self.settings, person.tz, (await repo.prefs_of(conn, [me])).get(me))
-            found = await current_round(conn, self.settings, team, slot, now, me)
-            if await repo.has_answered(conn, found.id, me):
+            found = await current_round(conn, self.ctx.db.key, self.settings, team, slot, now, me)
+            if await repo.has_answered(conn, self.ctx.db.key, found.id, me):
                 return reply(say(tr(
                     "You've already checked in this round — thank you. Your next check-in: {next}. "
                     "`vent` is open any time.", next=when(slot.next_after(found.closes_at), slot),

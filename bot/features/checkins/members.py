@@ -1,4 +1,6 @@
-"""Who belongs to each team: the people in its channels, asked of each platform's Roster and kept a while.
+"""Who belongs to each team: the people in its channels and its `members` sources (user groups, rosters) and
+the rows of the membership CSV, asked of each platform's Roster and kept a while (an hour; rounds are weekly, so
+each round and each digest reads membership afresh and someone who moved team is asked in their new team).
 
 A person in several teams' channels belongs to the first team listed in app.yaml, so nobody is asked twice
 and every person counts in exactly one team's figures (which keeps org-wide totals a plain sum).
@@ -10,10 +12,11 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from bot.config import Settings, parse_where
+from bot.config import Settings, Where, parse_where
 from bot.context import Context
 from bot.failures import log_failure
 from bot.features.checkins.limits import ROSTER_RECHECK_SECONDS, ROSTER_REFRESH_SECONDS
+from bot.membership import MembershipError, read_members
 from bot.people import Channel, Person
 from bot.ports import Roster
 
@@ -56,9 +59,17 @@ class TeamMembers:
         seen: set[Person] = set()
         teams: dict[str, list[Person]] = {}
         complete = True
+        from_csv: dict[str, list[Where]] = {}
+        if self.settings.membership.csv:
+            try:
+                for row in read_members(self.settings.membership.csv, [t.name for t in self.settings.teams]):
+                    from_csv.setdefault(row.team, []).append(Where(self.settings.membership.platform, row.email))
+            except MembershipError as exc:
+                log.error("membership CSV not read, so its people are left out of their teams: %s", exc)
+                complete = False
         for team in self.settings.teams:
             members: list[Person] = []
-            for where in map(parse_where, team.channels):
+            for where in [*map(parse_where, [*team.channels, *team.members]), *from_csv.get(team.name, [])]:
                 roster = self.rosters.get(where.platform)
                 if roster is None:
                     continue

@@ -5,8 +5,9 @@ Three rules, applied here so no caller can show more than they allow:
 - where the organisation-wide figure is shown beside team figures, the withheld teams together must still be
   a group of at least that size, spread over more than one team — otherwise the next-smallest teams are
   withheld too (complementary suppression), so no withheld team can be worked out by subtraction;
-- vents are shown only once the round has closed and only from rounds with `min_free_text_group` answers,
-  in random order.
+- only closed rounds are reported, in the week's report and in every trend: a closed round's figures never
+  change (late answers are refused), so no two digests can be subtracted to isolate one answer;
+- vents are shown only from rounds with `min_free_text_group` answers, in random order.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ DIFFERENCING = N_(
     "ones — not enough answers to share without risking anyone's anonymity"
 )
 NO_ROUND = N_("no check-in round ran for this team that week")
-STILL_OPEN = N_("comments are shared after the round closes")
+STILL_OPEN = N_("this round is still open — its figures and comments are shared after it closes")
 
 
 def withheld_teams(figures: Iterable[repo.RoundFigures], min_group: int) -> tuple[set[str], bool]:
@@ -52,20 +53,37 @@ def withheld_teams(figures: Iterable[repo.RoundFigures], min_group: int) -> tupl
     return hidden, org_shown
 
 
-async def mood_report(ctx: Context, team: str, week: str) -> MoodReport:
+class MoodWeeks:
+    """Every team's round figures of a week and which teams they withhold, counted once and shared by every
+    report of one run: withholding needs all teams' figures, so per-team counting made a run O(teams²)."""
+
+    def __init__(self, min_group: int) -> None:
+        self.min_group = min_group
+        self._weeks: dict[str, tuple[list[repo.RoundFigures], set[str], bool]] = {}
+
+    async def of(self, conn: AsyncConnection, week: str) -> tuple[list[repo.RoundFigures], set[str], bool]:
+        """(every team's figures, the teams withheld, whether the organisation-wide figure may be shown)."""
+        if week not in self._weeks:
+            figures = await repo.figures_for_week(conn, week)
+            self._weeks[week] = (figures, *withheld_teams(figures, self.min_group))
+        return self._weeks[week]
+
+
+async def mood_report(ctx: Context, team: str, week: str, weeks: MoodWeeks | None = None) -> MoodReport:
     """One team's round for an ISO week (the digest's view), with every rule above already applied.
 
-    Withholding still looks at every team's figures for that week (complementary suppression), but only
-    this team's trend is computed, which keeps a digest well under a second for large organisations.
+    Withholding looks at every team's figures for that week (complementary suppression); pass one `weeks`
+    to every report of a run so each week is counted once, not once per team.
     """
     min_group = ctx.settings.anonymity.min_group_size
+    weeks = weeks or MoodWeeks(min_group)
     async with ctx.db.transaction() as conn:
-        figures = await repo.figures_for_week(conn, week)
-        hidden, _ = withheld_teams(figures, min_group)
-        trend = await _trend(ctx, conn, team, week)
+        figures, hidden, _ = await weeks.of(conn, week)
+        trend = await _trend(conn, team, week, weeks)
         mine = next((f for f in figures if f.round.team == team), None)
         if mine is None:
-            return MoodReport(team, week, None, None, None, None, trend, None, NO_ROUND)
+            running = await repo.round_for(conn, team, week)
+            return MoodReport(team, week, None, None, None, None, trend, None, STILL_OPEN if running else NO_ROUND)
         vents, vents_note = await _vents(ctx, conn, mine)
         return _report(team, week, [mine], team not in hidden, mine.answered < min_group, trend, vents, vents_note)
 
@@ -86,19 +104,15 @@ async def _vents(ctx: Context, conn: AsyncConnection, figures: repo.RoundFigures
     needed = ctx.settings.anonymity.min_free_text_group
     if figures.answered < needed:
         return None, tr("comments need at least {needed} answers, so that no one is recognised by what they wrote",
-                  needed=needed)
-    if not figures.round.closed:
-        return None, STILL_OPEN
+                        needed=needed)
     return tuple(await repo.vents_of(conn, figures.round.id)), ""
 
 
-async def _trend(ctx: Context, conn: AsyncConnection, team: str, week: str) -> tuple[tuple[str, float | None], ...]:
+async def _trend(conn: AsyncConnection, team: str, week: str, weeks: MoodWeeks) -> tuple[tuple[str, float | None], ...]:
     """The team's average over its last rounds, each withheld exactly as that week's report withholds it."""
-    min_group = ctx.settings.anonymity.min_group_size
     out = []
     for past in await repo.weeks_of_team(conn, team, week, MOOD_TREND_ROUNDS):
-        figures = await repo.figures_for_week(conn, past)
-        hidden, _ = withheld_teams(figures, min_group)
+        figures, hidden, _ = await weeks.of(conn, past)
         mine = next(f for f in figures if f.round.team == team)
         out.append((past, round(mine.total / mine.answered, 1) if team not in hidden else None))
     return tuple(out)

@@ -89,7 +89,7 @@ class Rounds(CheckinService):
         closes = ask_at + timedelta(days=self.settings.section(CheckinSettings).open_days)
         async with self.ctx.db.transaction() as conn:
             pid = await upsert_person(conn, person, now)
-            found = await repo.ensure_round(conn, team, week, first_close(self.settings, week, ask_at))
+            found = await repo.ensure_round(conn, self.ctx.db.key, team, week, first_close(self.settings, week, ask_at))
             # asked now, not at the missed slot time: a catch-up after downtime must not bring its reminder along
             if not found.is_open(now) or not await repo.add_invite(conn, found.id, pid, now):
                 return
@@ -102,7 +102,7 @@ class Rounds(CheckinService):
     async def _remind(self, now: datetime) -> None:
         asked_before = now - timedelta(hours=self.settings.section(CheckinSettings).reminder_after_hours)
         async with self.ctx.db.transaction() as conn:
-            due = await repo.due_reminders(conn, asked_before, now)
+            due = await repo.due_reminders(conn, self.ctx.db.key, asked_before, now)
         for round_id, pid in due:
             async with self.ctx.db.transaction() as conn:
                 if not await repo.claim_reminder(conn, round_id, pid):
@@ -123,8 +123,9 @@ class Rounds(CheckinService):
             due = await repo.rounds_due_to_close(conn, now)
         for round_id in due:
             async with self.ctx.db.transaction() as conn:
-                closed = await repo.close_round(conn, round_id)
+                closed = await repo.close_round(conn, self.ctx.db.key, round_id)
             if closed is not None:  # counted once, by the instance that closed it, and never before it closed
+                await self.ctx.db.scrub(repo.ANSWER_TABLES)
                 self.ctx.metrics.count(CHECKIN_ROUNDS_CLOSED)
                 self.ctx.metrics.count(CHECKIN_ANSWERS, closed.answers)
                 self.ctx.metrics.count(CHECKIN_VENTS, closed.vents)

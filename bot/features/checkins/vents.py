@@ -1,8 +1,8 @@
 """Venting: free text typed into a private form, kept anonymously, or let out and kept nowhere.
 
-The text is held only in local variables on its way into `checkin_vents` — never logged, never put in an
-exception message, a delivery or a key. Its transaction writes the vent row alone (plus the round, the first
-time anyone needs it), nothing with a name or id on it.
+The text is held only in local variables on its way to being sealed to its round — never logged, never put in
+an exception message, a delivery or a key, and never stored readable before the round closes. Its transaction
+writes the sealed row alone (plus the round, the first time anyone needs it), nothing with a name or id on it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bot.features.checkins.views import (
     VENT_FIELD,
     VENT_KEPT,
     VENT_NOT_YOURS,
+    VENT_TOO_LATE,
     VENT_TOO_LONG,
     crisis,
     told,
@@ -80,8 +81,11 @@ class Vents(CheckinService):
         async with self.ctx.db.transaction() as conn:
             found = await repo.get_round(conn, submitted.context) if submitted.context else None
             if found is None or found.team != team or not found.is_open(now):
-                found = await current_round(conn, self.settings, team, slot_for(self.settings, person.tz, None), now)
-            await repo.add_vent(conn, found.id, body)
+                found = await current_round(conn, self.ctx.db.key, self.settings, team,
+                                            slot_for(self.settings, person.tz, None), now)
+            if not await repo.hold_open(conn, found.id):
+                return told(VENT_TOO_LATE)
+            await repo.add_vent(conn, found, body)
         await self.ctx.db.forget_page_history()
         return told(VENT_KEPT)
 

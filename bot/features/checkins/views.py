@@ -25,9 +25,9 @@ MOODS = ((1, "😫"), (2, "🙁"), (3, "😐"), (4, "🙂"), (5, "😄"))
 def anonymity_promise(settings: Settings) -> str:
     a = settings.anonymity
     return tr(
-        "🔒 Anonymous by design: answers are kept only as team tallies, with no name, id or time, and managers "
-        "see figures only from {figures}+ answers (words only from {words}+, after the round closes).",
-        figures=a.min_group_size, words=a.min_free_text_group,
+        "🔒 Anonymous by design: answers stay sealed until the round closes, then are kept only as team tallies, "
+        "with no name, id or time; managers see closed rounds' figures only from {figures}+ answers "
+        "(words only from {words}+).", figures=a.min_group_size, words=a.min_free_text_group,
     )
 
 
@@ -90,6 +90,10 @@ NO_TEAM = N_(
 )
 VENT_KEPT = N_("💛 Thank you for sharing. It's kept anonymously and only ever shown with many others.")
 VENT_DISCARDED = N_("💛 Let out, and let go — nothing was kept. I hope it helped to write it down.")
+VENT_TOO_LATE = N_(
+    "This round closed just as you sent that, so nothing was kept — please send it again with `vent`, and it "
+    "goes to the next round."
+)
 VENT_EMPTY = N_("Nothing to keep — the box was empty. `vent` is here whenever you need it.")
 VENT_TOO_LONG = N_(
     "That's longer than I keep ({limit} characters at most). Nothing was kept — please shorten it "

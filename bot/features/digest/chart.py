@@ -65,15 +65,15 @@ def draw(week: Week, trend: tuple[tuple[str, float | None], ...], per_day: tuple
     width, height = SIZE[0] * SCALE, SIZE[1] * SCALE
     picture = Picture.new("RGB", (width, height), "white")
     pen = ImageDraw.Draw(picture)
-    title, label = _font(TITLE_PX * SCALE), _font(LABEL_PX * SCALE)
+    title, label = font(TITLE_PX * SCALE), font(LABEL_PX * SCALE)
     split = width * 3 // 5  # the mood panel is 3/5 of the width, as six weeks need more room than seven bars
     _mood_panel(pen, (0, 0, split, height), trend, title, label)
     _kudos_panel(pen, (split, 0, width, height), per_day, title, label)
-    return Image(alt=alt_text(trend, per_day), png=_small_png(picture),
+    return Image(alt=alt_text(trend, per_day), png=small_png(picture),
                  title=tr("Mood and kudos, {week}", week=week.label))
 
 
-def _font(px: int) -> Font:
+def font(px: int) -> Font:
     """Pillow's own scalable font (no font files to install); a bitmap one where Pillow lacks FreeType."""
     try:
         return ImageFont.load_default(size=px)
@@ -98,7 +98,7 @@ def _y_ticks(pen: ImageDraw.ImageDraw, box: Box, ticks: Sequence[float], low: fl
              label: Font) -> None:
     x0, y0, _, y1 = box
     for tick in ticks:
-        y = _scale(tick, low, high, y1, y0)
+        y = scale(tick, low, high, y1, y0)
         pen.line([(x0 - 4 * SCALE, y), (x0, y)], fill=INK, width=SCALE)
         shown = f"{tick:g}"
         pen.text((x0 - 7 * SCALE, y), shown, fill=INK, font=label, anchor="rm")
@@ -110,7 +110,7 @@ def _x_label(pen: ImageDraw.ImageDraw, x: float, box: Box, text: str, label: Fon
     pen.text((x, y1 + 7 * SCALE), text, fill=INK, font=label, anchor="mt")
 
 
-def _scale(value: float, low: float, high: float, start: float, end: float) -> float:
+def scale(value: float, low: float, high: float, start: float, end: float) -> float:
     return start + (value - low) / (high - low) * (end - start)
 
 
@@ -127,7 +127,7 @@ def _mood_panel(pen: ImageDraw.ImageDraw, panel: Box, trend: tuple[tuple[str, fl
     pad = (x1 - x0) * 0.05
     step = (x1 - x0 - 2 * pad) / max(len(trend) - 1, 1)
     xs = [x0 + pad + i * step for i in range(len(trend))] if len(trend) > 1 else [(x0 + x1) / 2]
-    points = [None if v is None else (x, _scale(v, 1, 5, y1, y0)) for x, (_, v) in zip(xs, trend, strict=True)]
+    points = [None if v is None else (x, scale(v, 1, 5, y1, y0)) for x, (_, v) in zip(xs, trend, strict=True)]
     for a, b in itertools.pairwise(points):
         if a is not None and b is not None:  # a withheld week breaks the line: a gap, not a zero
             pen.line([a, b], fill=MOOD, width=3 * SCALE)
@@ -157,15 +157,15 @@ def _kudos_panel(pen: ImageDraw.ImageDraw, panel: Box, per_day: tuple[int, ...],
     for i, (day, count) in enumerate(zip(days, per_day, strict=True)):
         middle = x0 + slot * (i + 0.5)
         if count:
-            top = _scale(count, 0, ticks[-1], y1, y0)
+            top = scale(count, 0, ticks[-1], y1, y0)
             pen.rectangle((middle - slot * 0.4, top, middle + slot * 0.4, y1 - SCALE), fill=KUDOS)
         _x_label(pen, middle, box, day, label)
 
 
-def _small_png(picture: Picture.Image) -> bytes:
+def small_png(picture: Picture.Image, size: tuple[int, int] = SIZE) -> bytes:
     """Scaled down to its shown size, then a palette PNG: a few dozen colours are all a chart has, and it is a
     quarter of the size (Teams caps card size)."""
-    small = picture.resize(SIZE, Picture.Resampling.LANCZOS)
+    small = picture.resize(size, Picture.Resampling.LANCZOS)
     buffer = io.BytesIO()
     small.quantize(colors=CHART_COLOURS).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

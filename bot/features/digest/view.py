@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.features.digest.figures import Digest
 from bot.features.digest.limits import DIGEST_MAX_VENTS
 from bot.features.kudos.views import names, reason, value_chips
+from bot.features.polls.views import TOO_FEW_VOTERS
 from bot.i18n import decimal, number, percent, tr, tr_parts, tr_plural, tr_plural_parts, when
 from bot.messages import Block, Divider, Fields, Image, Message, Strong, footnote, message, text
 from bot.reports import MoodReport, PollResult
@@ -42,11 +43,11 @@ def _kudos(settings: Settings, digest: Digest) -> list[Block]:
             (tr("People who thanked"), number(figures.thankers)),
             (tr("Top values"), top),
         )),
-        *(block for record in digest.highlights for block in _highlight(settings, record)),
+        *(block for record in digest.highlights for block in highlight(settings, record)),
     ]
 
 
-def _highlight(settings: Settings, record: KudosRecord) -> list[Block]:
+def highlight(settings: Settings, record: KudosRecord) -> list[Block]:
     chips = value_chips(settings, record.values)
     who = tr_plural_parts("{people}, from {giver} (+{n} joined)", "{people}, from {giver} (+{n} joined)",
                           len(record.cogivers), people=names(record.recipients), giver=record.giver) \
@@ -125,7 +126,7 @@ def _poll(settings: Settings, poll: PollResult) -> list[Block]:
     else:
         about = tr_plural("{n} voter · named · closed {closed}", "{n} voters · named · closed {closed}",
                           poll.voters, closed=closed)
-    return [text("📊 ", Strong(poll.question)), text("\n".join(lines)), footnote(about)]
+    return [text("📊 ", Strong(poll.question)), text("\n".join(lines) or tr(TOO_FEW_VOTERS)), footnote(about)]
 
 
 def _polls(settings: Settings, polls: tuple[PollResult, ...]) -> list[Block]:

@@ -52,6 +52,12 @@ def track_key(kudos_id: int) -> str:
     return f"kudos:{kudos_id}"
 
 
+def reaction_origin(reacted: Reacted) -> str:
+    """Names one person's reaction on one message: it thanks once, and removing it finds that kudos."""
+    ref = reacted.message
+    return f"kudos:reaction:{ref.platform}:{ref.workspace}:{ref.channel}:{ref.id}:{reacted.sender.user_id}"
+
+
 class Kudos:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -144,8 +150,7 @@ class Kudos:
         if reacted.emoji != self.settings.section(KudosSettings).reaction or author == reacted.sender or author.is_bot:
             return NOTHING
         cmd = GiveKudos((author,), (REACTION_REASON,), ())
-        ref = reacted.message
-        once = f"kudos:reaction:{ref.platform}:{ref.workspace}:{ref.channel}:{ref.id}:{reacted.sender.user_id}"
+        once = reaction_origin(reacted)
         try:
             self._check(reacted.sender, cmd)
             said = Said(reacted.sender, reacted.channel, ())
@@ -214,6 +219,8 @@ class Kudos:
                 values=tuple(self._value(v).name for v in cmd.values),
                 reason=repo.encode_reason(cmd.reason, ids), link=link, source=source, at=now,
             )
+            if once:
+                await repo.remember_origin(conn, kudos_id, once)
             record = await repo.get_kudos(conn, kudos_id)
             assert record is not None
             public = self._public_channel(said.channel)
@@ -227,7 +234,8 @@ class Kudos:
                     dm = Direct(person, recipient_dm(self.settings, record, public.label))
                 await send_later(conn, dm, now, key=f"{track_key(kudos_id)}:dm:{ids[person]}")
         self.ctx.metrics.count(KUDOS_GIVEN, len(cmd.recipients), source=source)
-        return confirmation(record, public.label, left - len(cmd.recipients))
+        undo_minutes = self.settings.section(KudosSettings).undo_minutes
+        return confirmation(record, public.label, left - len(cmd.recipients), undo_minutes)
 
     async def me_too(self, pressed: Pressed) -> Response:
         """Join someone's thanks as a co-giver, within your own allowance."""

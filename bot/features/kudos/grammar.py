@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.grammar.errors import GrammarError
 from bot.grammar.help import HelpEntry
-from bot.grammar.tokens import Parts, lstrip, next_word, rstrip, strip
+from bot.grammar.tokens import Parts, lstrip, next_word, plain, rstrip, strip
 from bot.i18n import N_, tr
 from bot.people import Person
 
@@ -30,9 +30,31 @@ class ShowStats:
     who: Person | None = None
 
 
+@dataclass(frozen=True)
+class UndoKudos:
+    """Take back your latest kudos."""
+
+
+@dataclass(frozen=True)
+class EditKudos:
+    reason: Parts
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RemoveKudos:
+    kudos_id: int
+    reason: str
+
+
 HELP = (
     HelpEntry("@person [@person…] <why> [#value…]", N_("Thank up to 10 colleagues in public, tagged with a value"),
               "@alice thanks for taking the angry caller #ownership"),
+    HelpEntry("undo", N_("Take back the huzzah you just gave (for a few minutes after)"), "undo"),
+    HelpEntry("edit <why> [#value…]", N_("Correct the reason or values of the huzzah you just gave"),
+              "edit thanks for calming down the angry caller #empathy"),
+    HelpEntry("remove <number> <why>", N_("Remove a huzzah by its number (yours, or anyone's if you're an admin)"),
+              "remove 12 it names a customer"),
     HelpEntry("stats [@person]", N_("Kudos given and received this week and all time, and top values"),
               "stats @alice"),
 )
@@ -101,3 +123,29 @@ def parse_stats(parts: Parts) -> ShowStats | GrammarError:
     if isinstance(word, Person) and strip(rest) == ():
         return ShowStats(word)
     return GrammarError(tr("Try `stats` for your own numbers, or `stats @alice` for someone else's."))
+
+
+def parse_undo(parts: Parts) -> UndoKudos | GrammarError:
+    if strip(parts):
+        return GrammarError(tr("Just type `undo` — it takes back the huzzah you gave last. "
+                               "To take back an older one, use `remove <number> <why>`."))
+    return UndoKudos()
+
+
+def parse_edit(parts: Parts) -> EditKudos | GrammarError:
+    rest = strip(parts)
+    reason = _drop_trailing_tags(rest)
+    if not reason:
+        return GrammarError(tr("Say the corrected reason — e.g. "
+                               "`edit thanks for calming down the angry caller #empathy`."))
+    return EditKudos(reason, _values(rest))
+
+
+def parse_remove(parts: Parts) -> RemoveKudos | GrammarError:
+    word, rest = next_word(parts)
+    number = word.lstrip("#").removeprefix("no.") if isinstance(word, str) else ""
+    why = plain(strip(rest)).strip()
+    if not number.isdigit() or not why:
+        return GrammarError(tr("Give the huzzah's number (under the post, “no. 12”) and why — "
+                               "e.g. `remove 12 it names a customer`."))
+    return RemoveKudos(int(number), why)

@@ -16,6 +16,11 @@ class KudosSettings(Strict):
     channels: list[str] = Field(default_factory=list)
     daily_allowance: Annotated[int, Field(ge=1, le=100)] = 5
     reaction: Annotated[str, Field(min_length=1)] = "tada"
+    msteams_reaction: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w-]+$")] = "heart"
+    """The Teams reaction that thanks a message's author, as Teams names it: like, heart, laugh, surprised…"""
+    undo_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    """How long the giver may take a kudos back (`undo`) or correct it (`edit`); after that only an admin
+    can remove it."""
 
     _channels = field_validator("channels")(check_channels)
 

@@ -11,6 +11,7 @@ from bot.people import Person
 from storage.kudos import KudosRecord
 
 ME_TOO = "kudos.metoo"
+UNDO = "kudos.undo"
 GIVE_FORM = "kudos.give"
 REACTION_REASON = N_("for this message")
 """The reason a reaction kudos carries: the message itself is linked, never copied (it may be private)."""
@@ -44,6 +45,7 @@ def _byline(settings: Settings, record: KudosRecord) -> Footnote:
     parts += givers(record)
     if record.link:
         parts += ["  ·  ", Link(record.link, tr("the message"))]
+    parts.append("  ·  " + tr("no. {number}", number=str(record.id)))
     return footnote(*parts)
 
 
@@ -75,13 +77,55 @@ def recipient_dm(settings: Settings, record: KudosRecord, where: str) -> Message
     )
 
 
-def confirmation(record: KudosRecord, where: str, left: int) -> Message:
+def _left(left: int) -> str:
+    return tr_plural("You have {n} thank-you left today.", "You have {n} thank-yous left today.", left)
+
+
+def confirmation(record: KudosRecord, where: str, left: int, undo_minutes: int) -> Message:
     return message(
         text(*tr_plural_parts("Sent! {people} has been told, and it's posted in {where}.",
                               "Sent! {people} have been told, and it's posted in {where}.",
                               len(record.recipients), people=names(record.recipients), where=where)),
-        footnote(tr_plural("You have {n} thank-you left today.", "You have {n} thank-yous left today.", left)),
+        footnote(_left(left), " ", tr_plural("A slip? Undo it, or type `edit …` to correct it, within {n} minute.",
+                                             "A slip? Undo it, or type `edit …` to correct it, within {n} minutes.",
+                                             undo_minutes)),
+        Buttons((Button(tr("↩️ Undo"), UNDO, str(record.id)),)),
     )
+
+
+def taken_back(record: KudosRecord, left: int | None) -> Message:
+    """To whoever removed it: what happened, and (for its giver) the allowance they have again."""
+    return message(
+        text(*tr_plural_parts("↩️ Taken back: the post is removed and {people} was told privately.",
+                              "↩️ Taken back: the post is removed and {people} were told privately.",
+                              len(record.recipients), people=names(record.recipients))),
+        footnote(_left(left)) if left is not None else None,
+    )
+
+
+def withdrawn_dm(record: KudosRecord, by_admin: bool) -> Message:
+    """To each recipient: the thanks they were told about is gone, said kindly."""
+    said = tr_parts("An admin removed the huzzah for you, so it's no longer posted.") if by_admin else \
+        tr_parts("{giver} took back the huzzah they gave you, so it's no longer posted.", giver=record.giver)
+    return message(
+        text(*said),
+        footnote(tr("Nothing you need to do.")),
+        summary=tr("A huzzah for you was withdrawn"),
+    )
+
+
+def removed_notice(record: KudosRecord, reason: str) -> Message:
+    """To the giver, privately, when an admin removed their kudos."""
+    return message(
+        text(*tr_parts("An admin removed your huzzah for {people}.", people=names(record.recipients))),
+        text(reason, quote=True),
+        footnote(tr("Your thank-you is back in your allowance. Questions? Ask the person who runs Huzzah.")),
+        summary=tr("An admin removed your huzzah"),
+    )
+
+
+def corrected(record: KudosRecord) -> Message:
+    return message(text(tr("✏️ Corrected — the post now reads:")), text(*record.reason, quote=True))
 
 
 def not_posted(record: KudosRecord, where: str) -> Message:

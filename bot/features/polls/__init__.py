@@ -27,7 +27,7 @@ def build(ctx: Context) -> Handlers:
             tally = await repo.tally(conn, poll) if poll else None
         if poll is None or tally is None:
             return say(tr("This poll was removed."))
-        return poll_message(poll, tally, ctx.settings.zone)
+        return poll_message(poll, tally, ctx.settings.zone, ctx.settings.anonymity.min_group_size)
 
     return Handlers(
         commands={CreatePoll: asking.typed, OpenPollBuilder: asking.open_builder},

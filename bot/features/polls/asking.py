@@ -79,7 +79,7 @@ class Asking:
             assert poll is not None
             nobody = Tally((0,) * len(poll.options), 0, ((),) * len(poll.options))
             with speaking(workspace_language()):
-                message = poll_message(poll, nobody, self.ctx.settings.zone)
+                message = poll_message(poll, nobody, self.ctx.settings.zone, self.ctx.settings.anonymity.min_group_size)
             track = track_key(poll_id)
             lost = Direct(asker, not_posted(poll))
             await send_later(conn, Post(where, message, track=track, if_lost=lost), now, key=f"{track}:post")

@@ -73,7 +73,7 @@ class Closing:
             track = track_key(poll_id)
             await send_later(conn, Refresh(track, VIEW, str(poll_id)), now)
             with speaking(workspace_language()):
-                results = results_message(poll, tally)
+                results = results_message(poll, tally, self.ctx.settings.anonymity.min_group_size)
             await send_later(conn, Post(poll.channel, results, thread=track), now,
                              key=f"{track}:results")
         if poll.anonymous:

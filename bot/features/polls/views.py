@@ -19,6 +19,7 @@ BAR_WIDTH = 10
 
 ANONYMOUS_LINE = N_("🔒 Anonymous: no one sees who voted for what — and once it closes, not even the database can "
                     "tell.")
+TOO_FEW_VOTERS = N_("too few voters to show anonymously")
 NAMED_LINE = N_("👀 Named: everyone can see who voted for what.")
 
 
@@ -74,13 +75,30 @@ def _option_lines(poll: PollRecord, tally: Tally, *, mention: bool) -> list[Bloc
     return blocks
 
 
+def counts_hidden(poll: PollRecord) -> bool:
+    """Open anonymous polls show how many have voted, never the counts: an edit that moved one option's count
+    would tell anyone who saw a colleague press what they picked."""
+    return poll.hide_results or poll.anonymous
+
+
+def withheld(poll: PollRecord, tally: Tally, min_voters: int) -> bool:
+    """An anonymous poll's split is shown only from `anonymity.min_group_size` voters: with two, each would know
+    the other's choice."""
+    return poll.anonymous and tally.voters < min_voters
+
+
+def _too_few(tally: Tally) -> Block:
+    return text(tr("🔒 {voted} — {why}, so the split stays unknown.", voted=_voted(tally.voters),
+                   why=tr(TOO_FEW_VOTERS)))
+
+
 def _how(poll: PollRecord) -> str:
     if poll.multi:
         return tr("Pick as many as you like — press an option again to take it back")
     return tr("Pick one — you can change your vote until it closes")
 
 
-def poll_message(poll: PollRecord, tally: Tally, zone: ZoneInfo) -> Message:
+def poll_message(poll: PollRecord, tally: Tally, zone: ZoneInfo, min_voters: int) -> Message:
     """The poll in its channel, as it stands: live counts (or hidden ones), buttons while open, 'closed' after."""
     privacy = tr(ANONYMOUS_LINE if poll.anonymous else NAMED_LINE)
     if poll.closed_at is not None:
@@ -92,16 +110,17 @@ def poll_message(poll: PollRecord, tally: Tally, zone: ZoneInfo) -> Message:
                      asker=poll.creator)
         return message(
             text("📊 ", *tr_parts("{question}  —  closed", question=Strong(poll.question))),
-            *_option_lines(poll, tally, mention=True),
+            *([_too_few(tally)] if withheld(poll, tally, min_voters) else _option_lines(poll, tally, mention=True)),
             footnote(*how),
             footnote(privacy),
             summary=tr("📊 Poll closed: {question}", question=poll.question),
         )
-    if poll.hide_results:
-        results: list[Block] = [text(tr(
-            "🙈 Results stay hidden until the poll closes, so nobody follows the crowd. {voted} so far.",
-            voted=_voted(tally.voters),
-        ))]
+    if counts_hidden(poll):
+        hidden = tr("🙈 Results stay hidden until the poll closes, so nobody follows the crowd. {voted} so far.",
+                    voted=_voted(tally.voters)) if poll.hide_results else \
+            tr("🙈 Results stay hidden until the poll closes, so no one can tell a vote by watching it arrive. "
+               "{voted} so far.", voted=_voted(tally.voters))
+        results: list[Block] = [text(hidden)]
     else:
         results = _option_lines(poll, tally, mention=True)
     closes = tr("closes {when}", when=describe(poll.closes_at, zone)) if poll.closes_at else \
@@ -136,9 +155,12 @@ def _verdict(poll: PollRecord, tally: Tally, top: tuple[int, ...]) -> Block:
                                        voters, winner=winner, n=n, voters=voters, percent=percent))
 
 
-def results_message(poll: PollRecord, tally: Tally) -> Message:
+def results_message(poll: PollRecord, tally: Tally, min_voters: int) -> Message:
     """The reply in the poll's thread when it closes. Names are written out, not mentioned: no one is pinged."""
     voted = _voted(tally.voters)
+    if withheld(poll, tally, min_voters):
+        return message(text(*tr_parts("🏁 The poll has closed: {question}", question=Strong(poll.question))),
+                       _too_few(tally), summary=tr("🏁 Poll closed: {question}", question=poll.question))
     return message(
         text(*tr_parts("🏁 The poll has closed: {question}", question=Strong(poll.question))),
         _verdict(poll, tally, winners(tally)),
@@ -187,7 +209,7 @@ def vote_counted(poll: PollRecord, before: frozenset[int], after: frozenset[int]
         lines += tr_parts("✅ Changed — your vote is now {picks}.", picks=listed(after))
     else:
         lines += tr_parts("✅ Your vote for {picks} counted.", picks=listed(after))
-    if poll.hide_results:
+    if counts_hidden(poll):
         lines.append(tr(" Results are hidden until the poll closes."))
     if poll.anonymous:
         lines.append(tr(" 🔒 No one else can see what you picked."))

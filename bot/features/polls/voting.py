@@ -13,7 +13,7 @@ from bot.context import Context
 from bot.edge import record_id
 from bot.features.polls.ballot import ballot_key
 from bot.features.polls.closing import Closing
-from bot.features.polls.views import CLOSED, GONE, VIEW, track_key, vote_counted
+from bot.features.polls.views import CLOSED, GONE, VIEW, counts_hidden, track_key, vote_counted
 from bot.i18n import tr
 from bot.incoming import Pressed
 from bot.messages import say
@@ -38,8 +38,9 @@ def _choice(value: str) -> tuple[int, int] | None:
 
 
 def _shows(poll: PollRecord, before: frozenset[int], after: frozenset[int]) -> bool:
-    """Whether the channel message changes: with hidden results only the number of voters is shown."""
-    if poll.hide_results:
+    """Whether the channel message changes: with hidden results (and on every open anonymous poll) only the
+    number of voters is shown, so no edit can tell anyone watching what a colleague just picked."""
+    if counts_hidden(poll):
         return bool(before) != bool(after)
     return before != after
 
@@ -62,12 +63,13 @@ class Voting:
             poll, secret = found
             voted: tuple[frozenset[int], frozenset[int]] | None = None
             if poll.closed_at is None and not poll.is_due(now) and (secret or not poll.anonymous):
-                voter = ballot_key(secret, pressed.sender) if secret else await upsert_person(conn, pressed.sender, now)
+                voter = ballot_key(self.ctx.db.key, secret, pressed.sender) if secret else \
+                    await upsert_person(conn, pressed.sender, now)
                 voted = await repo.cast(conn, poll, voter, position)
                 if _shows(poll, *voted):
                     await send_later(conn, Refresh(track_key(poll.id), VIEW, str(poll.id)), now)
         if voted is not None:
-            if voted[0] != voted[1]:  # the channel's post shows each vote as it comes: counting it live tells no more
+            if voted[0] != voted[1]:  # a count of votes, never of choices: counting it live tells no more
                 self.ctx.metrics.count(POLL_VOTES)
             return reply(vote_counted(poll, *voted))
         if poll.is_due(now) and poll.closes_at is not None:

@@ -1,0 +1,44 @@
+"""Helpers for the contact-centre tests: a team's closed check-in round and its kudos, written straight to storage."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.features.digest.week import Week
+from bot.people import Person
+from storage import checkins
+from storage.db import Database
+from storage.kudos import add_kudos
+from storage.people import upsert_person
+
+
+def member(platform: str, workspace: str, team: str, n: int) -> Person:
+    return Person(platform, workspace, f"U{team.upper().replace(' ', '')}{n}", f"{team.casefold()}{n}")
+
+
+async def a_round(db: Database, team: str, week: Week, asked: int, moods: list[int], vents: tuple[str, ...] = (),
+                  platform: str = "console", workspace: str = "local") -> None:
+    """The team's closed round: `asked` members invited, the first ones answering `moods`."""
+    friday = datetime.combine(week.day(4), datetime.min.time(), tzinfo=UTC) + timedelta(hours=15)
+    async with db.transaction() as conn:
+        found = await checkins.ensure_round(conn, team, week.label, friday + timedelta(days=3))
+        for n in range(asked):
+            pid = await upsert_person(conn, member(platform, workspace, team, n), friday)
+            await checkins.add_invite(conn, found.id, pid, friday)
+            if n < len(moods):
+                await checkins.record_mood(conn, found.id, pid, moods[n])
+        for body in vents:
+            await checkins.add_vent(conn, found.id, body)
+        await checkins.close_round(conn, found.id)
+
+
+async def kudos_in(db: Database, team: str, week: Week, count: int, values: tuple[str, ...] = ("ownership",)) -> None:
+    """`count` kudos in the team that week, member 0 thanking member 1, tagged with `values`."""
+    at = datetime.combine(week.day(2), datetime.min.time(), tzinfo=UTC) + timedelta(hours=11)
+    async with db.transaction() as conn:
+        giver = await upsert_person(conn, member("console", "local", team, 0), at)
+        thanked = await upsert_person(conn, member("console", "local", team, 1), at)
+        for n in range(count):
+            await add_kudos(conn, team=team, platform="console", workspace="local", channel=f"#{team.casefold()}",
+                            giver_id=giver, recipient_ids=[thanked], values=values, reason=[f"for the help {n}"],
+                            link="", source="command", at=at + timedelta(minutes=n))
