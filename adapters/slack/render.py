@@ -165,7 +165,7 @@ def block_kit(block: Block, *, png_as_text: bool = True) -> Blocks:
 def blocks_of(msg: Message, *, limit: int = MAX_MESSAGE_BLOCKS, png_as_text: bool = True) -> Blocks:
     out: Blocks = [kit for block in msg.blocks for kit in block_kit(block, png_as_text=png_as_text)]
     if len(out) > limit:
-        out = [*out[: limit - 1], {"type": "context", "elements": [mrkdwn("…and more than fits in one message.")]}]
+        out = [*out[: limit - 1], {"type": "context", "elements": [mrkdwn(tr("…and more than fits in one message."))]}]
     return out
 
 

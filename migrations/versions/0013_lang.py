@@ -1,7 +1,7 @@
 """A person's language: what their platform says and their own choice (`language zh-TW`), on their row
 
 Revision ID: 0013_lang
-Revises: 0008_inbox
+Revises: 0012_undo
 Create Date: 2026-12-01 14:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0013_lang'
-down_revision: str | Sequence[str] | None = '0008_inbox'
+down_revision: str | Sequence[str] | None = '0012_undo'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
