@@ -20,6 +20,7 @@ Confidential incomings (a mood, an anonymous vote, a vent: `Handlers.confidentia
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from bot.clock import Clock
 from bot.codec import decode, encode
 from bot.failures import log_failure
 from bot.incoming import Incoming
-from bot.limits import INBOX_CLAIM_SECONDS, INBOX_MAX_ATTEMPTS
+from bot.limits import INBOX_CLAIM_SECONDS, INBOX_MAX_ATTEMPTS, INBOX_WORKERS
 from bot.outgoing import Response
 from storage import inbox as store
 from storage.db import Database
@@ -67,6 +68,7 @@ class Inbox:
         self.answerer = answerer
         self.platforms = platforms
         self.lease = timedelta(seconds=INBOX_CLAIM_SECONDS)
+        self._lanes = asyncio.Semaphore(INBOX_WORKERS)
 
     async def accept(self, incoming: Incoming, answer: Mapping[str, Any], *, prefix: str = "",
                      delivery_id: str = "") -> Accepted | None:
@@ -90,7 +92,8 @@ class Inbox:
         try:
             response = accepted.response
             if response is None and accepted.row is not None:
-                response = await self._finish(accepted.row, accepted.incoming, accepted.prefix)
+                async with self._lanes:
+                    response = await self._finish(accepted.row, accepted.incoming, accepted.prefix)
             if response is not None:
                 await self._answer(accepted.incoming.sender.platform, accepted.answer, response)
         except Exception as exc:

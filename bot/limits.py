@@ -7,10 +7,17 @@ MIN_GROUP_FLOOR = 3
 OUTBOX_MAX_ATTEMPTS = 12
 OUTBOX_CLAIM_SECONDS = 60
 OUTBOX_POLL_SECONDS = 5.0
+OUTBOX_BATCH = 50
+"""Deliveries one worker claims in one statement; a full batch starts the next pass at once."""
+OUTBOX_PARALLEL = 10
+"""Deliveries of one pass in flight to the platforms at once (the rest of the batch waits its turn)."""
 INBOX_CLAIM_SECONDS = 30
 """How long the instance that acknowledged a request holds its inbox row; after that, if the row is still there
 (the instance died), any instance finishes it. Its effect commits once however many try (`bot.inbox`)."""
 INBOX_MAX_ATTEMPTS = 5
+INBOX_WORKERS = 4
+"""Acknowledged requests worked off at once per process; the rest wait their turn (safely, in the inbox), so a
+burst's work never queues in front of the next request's acknowledgement for the database or the CPU."""
 """A request whose work kept dying with its process is dropped (and logged) after this many tries."""
 SHUTDOWN_SECONDS = 10.0
 """How long a stopping process may take to finish what it started (`--shutdown-timeout`)."""

@@ -2,9 +2,10 @@
 
 Features write deliveries in the same transaction as the facts they announce (`send_later`), so a kudos
 is never stored without its announcement, nor announced without being stored. Workers in any number of
-processes claim due rows one at a time, hand them to the platform's Messenger, and retry with backoff
-(honouring Retry-After) until the platform takes them. A key is delivered at most once per key; an edit
-of the same message replaces an older pending edit.
+processes claim due rows a batch at a time (one statement), hand them to the platform's Messenger a few at once,
+mark those that went out in one more transaction, and retry with backoff (honouring Retry-After) until the
+platform takes them. The worker starts a pass as soon as a feature's transaction has committed (`kick`). A key
+is delivered at most once per key; an edit of the same message replaces an older pending edit.
 
 Exactly once, as far as the platform allows: a worker that dies after the platform took a post but before
 marking it sent leaves the row claimed and unsure. Whoever claims it next asks the platform first whether a
@@ -28,7 +29,7 @@ from bot.codec import decode, encode
 from bot.failures import log_failure
 from bot.i18n import tr
 from bot.incoming import MessageRef
-from bot.limits import OUTBOX_CLAIM_SECONDS, OUTBOX_MAX_ATTEMPTS, OUTBOX_POLL_SECONDS
+from bot.limits import OUTBOX_BATCH, OUTBOX_CLAIM_SECONDS, OUTBOX_MAX_ATTEMPTS, OUTBOX_PARALLEL, OUTBOX_POLL_SECONDS
 from bot.messages import Message, footnote, message
 from bot.metrics import OUTBOX_DELIVERIES, Metrics, NoMetrics
 from bot.outgoing import Delete, Delivery, Direct, Post, Refresh, Update, platform_of
@@ -75,6 +76,16 @@ async def unsent(conn: AsyncConnection, key: str, at: datetime) -> bool:
     return await store.cancel_pending(conn, key, at)
 
 
+@dataclass(frozen=True)
+class _Sent:
+    """A delivery the platform took, to be marked sent — and its message remembered under `track` — with the
+    others of its pass, in one transaction."""
+
+    row: store.OutboxRow
+    track: str | None
+    ref: MessageRef | None
+
+
 class _NotYet(Exception):
     """A delivery that waits on another (an edit before its message was posted)."""
 
@@ -110,6 +121,8 @@ class Outbox:
         self.messengers: dict[str, Messenger] = {}
         self.views: dict[str, View] = {}
         self._wake = asyncio.Event()
+        self.poll_seconds = OUTBOX_POLL_SECONDS
+        """How long the worker waits, without a kick, before looking again (for other instances' deliveries)."""
 
     def attach(self, messenger: Messenger) -> None:
         self.messengers[messenger.platform] = messenger
@@ -118,23 +131,10 @@ class Outbox:
         """Deliver soon: a feature just queued something."""
         self._wake.set()
 
-    async def deliver_due(self, limit: int = 100, stop: asyncio.Event | None = None) -> int:
+    async def deliver_due(self, limit: int = OUTBOX_BATCH, stop: asyncio.Event | None = None) -> int:
         """Deliver what is due now; returns how many went out. Once `stop` is set nothing more is claimed, and
         what was claimed is finished."""
-        if not self.messengers:
-            return 0
-        now = self.clock.now()
-        async with self.db.transaction() as conn:
-            candidates = await store.due(conn, list(self.messengers), now, limit)
-        sent = 0
-        for candidate in candidates:
-            if stop is not None and stop.is_set():
-                break
-            async with self.db.transaction() as conn:
-                row = await store.claim(conn, candidate.id, now, now + timedelta(seconds=OUTBOX_CLAIM_SECONDS))
-            if row is not None:
-                sent += await self._deliver(row)
-        return sent
+        return (await self._pass(limit, stop))[1]
 
     async def drain(self, rounds: int = 20) -> None:
         """Deliver until nothing more is due right now (used by the console and by tests)."""
@@ -143,33 +143,84 @@ class Outbox:
                 return
 
     async def run(self, stop: asyncio.Event) -> None:
-        """The background worker inside `huzzah serve`; when `stop` is set it finishes the delivery in hand (so
-        none is left claimed and unsure) and returns."""
+        """The background worker inside `huzzah serve`: a pass as soon as something is queued (`kick`), at once
+        again after a full batch, else every `poll_seconds` (for what other instances queued or came due). When
+        `stop` is set it finishes the deliveries in hand (so none is left claimed and unsure) and returns."""
         while not stop.is_set():
-            self._wake.clear()  # before delivering: a kick while it delivers (a notice it queued) starts another pass
+            self._wake.clear()  # before the pass: a kick during it (a notice it queued) starts the next one
+            claimed = 0
             try:
-                await self.deliver_due(stop=stop)
+                claimed = (await self._pass(OUTBOX_BATCH, stop))[0]
             except Exception as exc:
                 log_failure(log, "the outbox worker (retrying shortly)", exc)
+            if claimed >= OUTBOX_BATCH:
+                continue
             waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-            await asyncio.wait(waits, timeout=OUTBOX_POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waits, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED)
             for w in waits:
                 w.cancel()
 
-    async def _deliver(self, row: store.OutboxRow) -> int:
+    async def _pass(self, limit: int, stop: asyncio.Event | None) -> tuple[int, int]:
+        """Claim up to `limit` due deliveries in one transaction, hand them to their platforms a few at a time,
+        and mark those that went out in one more: (claimed, sent)."""
+        if not self.messengers or (stop is not None and stop.is_set()):
+            return 0, 0
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            rows = await store.claim_due(conn, list(self.messengers), now,
+                                         now + timedelta(seconds=OUTBOX_CLAIM_SECONDS), limit)
+        if not rows:
+            return 0, 0
+        sent: list[_Sent] = []
+        lanes = asyncio.Semaphore(OUTBOX_PARALLEL)
+        held: dict[str | None, datetime] = {}
+
+        async def deliver(row: store.OutboxRow) -> None:
+            async with lanes:
+                if row.platform in held:  # a rate limit for the whole app met by another delivery of this pass
+                    async with self.db.transaction() as conn:
+                        await store.release(conn, row, held[row.platform])
+                    return
+                done = await self._deliver(row, held)
+            if done is not None:
+                sent.append(done)
+
+        try:
+            # the first alone: a rate limit it meets holds the rest of the pass before any of them is sent
+            await deliver(rows[0])
+            await asyncio.gather(*(deliver(row) for row in rows[1:]))
+        finally:  # even when cancelled: what the platform took is marked, not left unsure
+            if sent:
+                async with self.db.transaction() as conn:
+                    await self._mark_sent(conn, sent)
+        return len(rows), len(sent)
+
+    async def _mark_sent(self, conn: AsyncConnection, sent: list[_Sent]) -> None:
+        at = self.clock.now()
+        for done in sent:
+            await store.mark_sent(conn, done.row, at, min_gap=UPDATE_GAP)
+            if done.track and done.ref is not None:
+                await store.remember_message(conn, done.track, done.ref, at)
+        self.metrics.count(OUTBOX_DELIVERIES, len(sent), outcome="sent")
+
+    async def _deliver(self, row: store.OutboxRow, held: dict[str | None, datetime]) -> _Sent | None:
+        """One try at one delivery: what went out (to be marked sent), or None when it is retried, waits on
+        another delivery, or failed for good (each marked here). A rate limit for the whole app goes in `held`."""
         with within(PLATFORM, row.platform or ""):
-            outcome = await self._attempt(row)
+            outcome = await self._attempt(row, held)
+        if isinstance(outcome, _Sent):
+            return outcome
         if outcome != "waiting":
             self.metrics.count(OUTBOX_DELIVERIES, outcome=outcome)
-        return 1 if outcome == "sent" else 0
+        return None
 
-    async def _attempt(self, row: store.OutboxRow) -> str:
-        """One try at one delivery: sent, retry, failed — or waiting (on another delivery; not a try)."""
+    async def _attempt(self, row: store.OutboxRow, held: dict[str | None, datetime]) -> _Sent | str:
+        """Sent, retry, failed — or waiting (on another delivery; not a try)."""
         delivery: Delivery | None = None
         attempt = _Attempt(row.in_doubt_since)
         try:
             delivery = decode(row.payload)
-            await self._hand_over(row.key, delivery, attempt)
+            track, ref = await self._hand_over(row.key, delivery, attempt)
         except _NotYet as waiting:
             await self._retry(row, str(waiting), timedelta(seconds=2), unsure=attempt.unsure())
             return "waiting"
@@ -181,15 +232,15 @@ class Outbox:
             log.warning("delivery of %s failed (%s); retrying in %.0fs", row.key, exc, delay)
             await self._retry(row, str(exc), timedelta(seconds=delay), hold=exc.holds_all,
                               unsure=attempt.unsure(exc))
+            if exc.holds_all:
+                held[row.platform] = self.clock.now() + timedelta(seconds=delay)
             return "retry"
         except Exception as exc:
             log_failure(log, f"delivering {row.key}", exc)
             await self._retry(row, type(exc).__name__, timedelta(seconds=backoff(row.attempts)),
                               unsure=attempt.unsure(exc))
             return "retry"
-        async with self.db.transaction() as conn:
-            await store.mark_sent(conn, row, self.clock.now(), min_gap=UPDATE_GAP)
-        return "sent"
+        return _Sent(row, track, ref)
 
     async def _give_up(self, row: store.OutboxRow, delivery: Delivery | None, exc: DeliveryError) -> None:
         log.error("gave up delivering %s after %d attempts: %s", row.key, row.attempts, exc)
@@ -212,7 +263,8 @@ class Outbox:
             if hold:
                 await store.hold_platform_of(conn, row, until)
 
-    async def _hand_over(self, key: str, delivery: Delivery, attempt: _Attempt) -> None:
+    async def _hand_over(self, key: str, delivery: Delivery, attempt: _Attempt) -> tuple[str | None, MessageRef | None]:
+        """Give the delivery to its platform: the message to remember under its track, if it has one."""
         match delivery:
             case Post(channel=channel, message=msg, track=track, thread=thread):
                 parent = await self._tracked(thread) if thread else None
@@ -221,18 +273,19 @@ class Outbox:
                 messenger = self._messenger(channel.platform)
                 ref = (await self._already_there(messenger, channel, key, attempt, parent)
                        or await self._sending(attempt, messenger.post(channel, msg, parent, key=key)))
-                await self._remember(track, ref)
+                return track, ref
             case Direct(to=person, message=msg, track=track):
                 messenger = self._messenger(person.platform)
                 ref = (await self._already_there(messenger, person, key, attempt, None)
                        or await self._sending(attempt, messenger.direct(person, msg, key=key)))
-                await self._remember(track, ref)
+                return track, ref
             case Update(track=track, message=msg):
                 await self._edit(track, msg)
             case Refresh(track=track, view=view, id=view_id):
                 await self._edit(track, await self.views[view](view_id))
             case Delete(track=track, post=post):
                 await self._delete(track, post)
+        return None, None
 
     async def _already_there(self, messenger: Messenger, where: Channel | Person, key: str, attempt: _Attempt,
                              thread: MessageRef | None) -> MessageRef | None:
@@ -280,8 +333,3 @@ class Outbox:
     async def _tracked(self, key: str) -> MessageRef | None:
         async with self.db.transaction() as conn:
             return await store.tracked(conn, key)
-
-    async def _remember(self, track: str | None, ref: MessageRef) -> None:
-        if track:
-            async with self.db.transaction() as conn:
-                await store.remember_message(conn, track, ref, self.clock.now())

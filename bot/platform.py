@@ -97,6 +97,9 @@ class Platform:
     stop: Callable[[], Awaitable[None]] | None = None
     """Stop receiving (Socket Mode) and finish the work behind answers already given; called on shutdown,
     after the web server stopped accepting and its requests in flight finished."""
+    close: Callable[[], Awaitable[None]] | None = None
+    """Release what the platform holds open (its HTTP session); called last on shutdown, after the outbox and the
+    scheduler finished."""
     answer: Answer | None = None
     """Give a Response to whoever acted, from the address the platform passed to `Core.accept` — also after a
     restart, from another instance (so the address must stay valid: Slack's response_url does for 30 minutes)."""

@@ -184,6 +184,7 @@ def stopping_steps(platforms: list[Platform], background: Background) -> list[St
                          if p.stop is not None]
     steps.append(("outbox and scheduler: finishing the deliveries claimed and the tick in progress",
                   background.stop))
+    steps += [(f"{p.name}: closing its connections", p.close) for p in platforms if p.close is not None]
     return steps
 
 

@@ -58,6 +58,7 @@ DRIVERS = {
 """The URL schemes people write, and the async driver Huzzah ships for each; any other is refused at start."""
 HOW_TO_WRITE = "write postgresql://user:password@host/database or sqlite:///path/to/huzzah.db"
 CONNECT_TIMEOUT_SECONDS = 10
+PG_RECYCLE_SECONDS = 1800
 """How long a PostgreSQL connection attempt may take (asyncpg's own default is a minute of silence at start)."""
 
 
@@ -112,13 +113,20 @@ def make_engine(url: str) -> AsyncEngine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
         # One connection: SQLite has one writer anyway, and a shared connection never meets "database is locked".
+        # Measured against four connections each taking the write lock at BEGIN IMMEDIATE (bench/RESULTS.md): at
+        # most ~15% more write transactions a second, and `forget_page_history`'s checkpoint then fails while
+        # another connection writes — which would leave an anonymous answer's page history behind.
         engine = create_async_engine(
             url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, hide_parameters=True
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True,
-                                     connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
+        # No pre-ping (three round trips on every checkout): a connection the server dropped fails its one
+        # statement and is discarded (SQLAlchemy invalidates the pool on a disconnect error); what it was doing is
+        # retried — the outbox and the inbox both pick work up again — and connections are renewed every half hour
+        # before a firewall's idle timeout can cut them.
+        engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=PG_RECYCLE_SECONDS,
+                                     hide_parameters=True, connect_args={"timeout": CONNECT_TIMEOUT_SECONDS})
     event.listen(engine.sync_engine, "before_execute", _count_writes)
     return engine
 

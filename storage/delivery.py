@@ -140,16 +140,49 @@ async def due(conn: AsyncConnection, platforms: list[str], now: datetime, limit:
     """Pending deliveries whose time has come and that no live worker holds."""
     rows = await conn.execute(
         select(*_ROW)
-        .where(
-            outbox.c.status == "pending",
-            outbox.c.not_before <= now,
-            or_(outbox.c.platform.is_(None), outbox.c.platform.in_(platforms)),
-            or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
-        )
+        .where(_claimable(now), or_(outbox.c.platform.is_(None), outbox.c.platform.in_(platforms)))
         .order_by(outbox.c.not_before, outbox.c.id)
         .limit(limit)
     )
     return [OutboxRow(r.id, r.key, r.payload, r.attempts, r.version, r.platform) for r in rows]
+
+
+def _claimable(now: datetime) -> Any:
+    """Pending, due, and held by no live worker."""
+    return (outbox.c.status == "pending") & (outbox.c.not_before <= now) & or_(
+        outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now)
+
+
+async def claim_due(conn: AsyncConnection, platforms: list[str], now: datetime, until: datetime,
+                    limit: int) -> list[OutboxRow]:
+    """Take up to `limit` due deliveries for this worker in one statement, oldest first.
+
+    Rows another worker holds are skipped, not waited for (PostgreSQL `SKIP LOCKED`; SQLite has one writer), and
+    being due is checked again in the UPDATE itself. As in `claim`, each row is unsure from the claim on, and one
+    claimed while still unsure from before comes back with `in_doubt_since`.
+    """
+    chosen = (
+        select(outbox.c.id)
+        .where(_claimable(now), or_(outbox.c.platform.is_(None), outbox.c.platform.in_(platforms)))
+        .order_by(outbox.c.not_before, outbox.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte("chosen")
+    )
+    if conn.dialect.name == "postgresql":
+        # chosen once: a subquery PostgreSQL rescans would skip the rows it just locked and pick `limit` more
+        chosen = chosen.prefix_with("MATERIALIZED")
+    result = await conn.execute(
+        update(outbox)
+        .where(outbox.c.id.in_(select(chosen.c.id)), _claimable(now))
+        .values(claimed_until=until, attempts=outbox.c.attempts + 1,
+                unsure_since=func.coalesce(outbox.c.unsure_since, literal(now, UTCDateTime())))
+        .returning(*_ROW, outbox.c.unsure_since)
+    )
+    rows = sorted(result.all(), key=lambda r: r.id)
+    # an earlier unsure time survives only an expired claim or an unsure retry, both before `now`
+    return [OutboxRow(r.id, r.key, r.payload, r.attempts, r.version, r.platform,
+                      r.unsure_since if r.unsure_since is not None and r.unsure_since < now else None) for r in rows]
 
 
 async def claim(conn: AsyncConnection, row_id: int, now: datetime, until: datetime) -> OutboxRow | None:
@@ -163,12 +196,7 @@ async def claim(conn: AsyncConnection, row_id: int, now: datetime, until: dateti
     """
     result = await conn.execute(
         update(outbox)
-        .where(
-            outbox.c.id == row_id,
-            outbox.c.status == "pending",
-            outbox.c.not_before <= now,
-            or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
-        )
+        .where(outbox.c.id == row_id, _claimable(now))
         .values(claimed_until=until, attempts=outbox.c.attempts + 1,
                 unsure_since=func.coalesce(outbox.c.unsure_since, literal(now, UTCDateTime())))
     )
@@ -203,6 +231,15 @@ async def mark_retry(conn: AsyncConnection, row: OutboxRow, error: str, when: da
     next one looks before sending."""
     values: dict[str, Any] = dict(not_before=when, claimed_until=None, last_error=error)
     if not unsure:
+        values["unsure_since"] = None
+    await conn.execute(update(outbox).where(outbox.c.id == row.id).values(**values))
+
+
+async def release(conn: AsyncConnection, row: OutboxRow, until: datetime) -> None:
+    """Give back a claimed delivery that was not tried (its platform asked the whole app to wait): due at `until`,
+    its attempt not counted, and unsure only if it was before this claim."""
+    values: dict[str, Any] = dict(not_before=until, claimed_until=None, attempts=outbox.c.attempts - 1)
+    if row.in_doubt_since is None:
         values["unsure_since"] = None
     await conn.execute(update(outbox).where(outbox.c.id == row.id).values(**values))
 

@@ -21,15 +21,15 @@ async def a_round(db: Database, team: str, week: Week, asked: int, moods: list[i
     """The team's closed round: `asked` members invited, the first ones answering `moods`."""
     friday = datetime.combine(week.day(4), datetime.min.time(), tzinfo=UTC) + timedelta(hours=15)
     async with db.transaction() as conn:
-        found = await checkins.ensure_round(conn, team, week.label, friday + timedelta(days=3))
+        found = await checkins.ensure_round(conn, db.key, team, week.label, friday + timedelta(days=3))
         for n in range(asked):
             pid = await upsert_person(conn, member(platform, workspace, team, n), friday)
             await checkins.add_invite(conn, found.id, pid, friday)
             if n < len(moods):
-                await checkins.record_mood(conn, found.id, pid, moods[n])
+                await checkins.record_mood(conn, db.key, found, pid, moods[n])
         for body in vents:
-            await checkins.add_vent(conn, found.id, body)
-        await checkins.close_round(conn, found.id)
+            await checkins.add_vent(conn, found, body)
+        await checkins.close_round(conn, db.key, found.id)
 
 
 async def kudos_in(db: Database, team: str, week: Week, count: int, values: tuple[str, ...] = ("ownership",)) -> None:

@@ -283,6 +283,7 @@ async def serving(core: Huzzah, api: FakeSlackAPI) -> AsyncIterator[SlackHarness
                     await harness.settle(timeout=5)
                 stop.set()
                 await worker
+                await adapter.client.close()
 
 
 @pytest.fixture

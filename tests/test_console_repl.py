@@ -12,7 +12,7 @@ from adapters.console.session import ConsoleSession, Shown
 from bot.features.polls.builder import SETTINGS
 from bot.forms import Checkboxes, Form, Select, TextInput
 from storage.db import Database
-from storage.tables.checkins import checkin_vents
+from storage.tables.checkins import checkin_sealed, checkin_vents
 from storage.tables.polls import polls
 from tests.checkin_support import count
 
@@ -53,7 +53,7 @@ async def test_yes_to_just_let_it_out_keeps_nothing(console: ConsoleSession, db:
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     script, shown, _ = await run(console, ["vent", WORDS, "", "yes", "yes"], capsys)
     assert "Let out, and let go — nothing was kept" in said(shown, "only @alice")
-    assert await count(db, checkin_vents) == 0
+    assert await count(db, checkin_vents) == 0 and await count(db, checkin_sealed) == 0
     assert "  If you only need to say it: Just let it out — don't keep it? [y/N] " in script.prompts
     assert "  Send anonymously? [Y/n] " in script.prompts
 
@@ -62,7 +62,8 @@ async def test_no_to_just_let_it_out_keeps_the_vent(console: ConsoleSession, db:
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     _, shown, _ = await run(console, ["vent", WORDS, "and nobody listens", "", "n", ""], capsys)
     assert "Thank you for sharing" in said(shown, "only @alice")
-    assert await count(db, checkin_vents) == 1
+    assert await count(db, checkin_sealed) == 1, "kept, sealed to its round"
+    assert await count(db, checkin_vents) == 0, "nothing readable before the round closes"
 
 
 async def test_after_a_mood_press_the_next_line_is_never_the_vent(console: ConsoleSession, db: Database,

@@ -53,6 +53,9 @@ async def test_a_vent_with_nul_is_kept(slack: SlackHarness) -> None:
     await slack.settle()
 
     assert status == 200 and "Thank you for sharing" in body
+    assert await stored(slack, checkin_vents.c.body) == [], "sealed until its round closes"
+    slack.core.ctx.clock.advance(days=8)  # type: ignore[attr-defined]
+    await slack.core.tick()  # the close opens the round's answers
     assert await stored(slack, checkin_vents.c.body) == ["the queue is drowning us]0;owned"]
 
 

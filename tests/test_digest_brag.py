@@ -40,7 +40,7 @@ async def test_the_brag_sheet_has_kudos_only_and_leaves_out_people_who_opted_out
     answer = await console.say("erin", "feature off")
     assert "no kudos that names you will appear on the company brag sheet" in answer[-1].text
 
-    clock.set(datetime(2026, 11, 23, 9, 1, tzinfo=UTC))
+    clock.set(datetime(2026, 11, 24, 9, 1, tzinfo=UTC))
     await console.core.tick()
     await console.core.tick()
     await console.core.outbox.drain()
@@ -63,7 +63,7 @@ async def test_nudges_reach_only_the_managers_dm_and_invite_a_look(
     await console.say("alice", "@bob thanks for the outage call")
     await console.say("bob", "@alice thanks for the macro")
 
-    clock.set(datetime(2026, 11, 23, 9, 1, tzinfo=UTC))
+    clock.set(datetime(2026, 11, 24, 9, 1, tzinfo=UTC))
     await console.core.tick()
     await console.core.outbox.drain()
     [to_carol] = [s for s in console.messenger.shown if s.where == "DM @carol" and "weekly digest" in s.text]

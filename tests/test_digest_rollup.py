@@ -104,7 +104,7 @@ async def test_the_rollup_is_posted_once_with_a_chart_whose_alt_text_has_every_s
 
     console = ConsoleSession(core, ConsoleDirectory(("alice",)), channel="#ash")
     await seed(db)
-    clock.set(datetime(2026, 11, 23, 9, 1, tzinfo=UTC))
+    clock.set(datetime(2026, 11, 24, 9, 1, tzinfo=UTC))
     await core.tick()
     await core.tick()
     await core.outbox.drain()

@@ -23,7 +23,7 @@ from tests.fakes.slack_api import TEAM_ID, FakeSlackAPI
 from tests.org_support import a_round
 from tests.slack_support import SlackHarness
 
-DIGEST_TIME = datetime(2026, 11, 23, 9, 1, tzinfo=UTC)
+DIGEST_TIME = datetime(2026, 11, 24, 9, 1, tzinfo=UTC)
 VENTS = {"Support": "the escalation queue in support is drowning us", "Billing": "billing refunds tool keeps crashing"}
 
 
@@ -45,7 +45,7 @@ async def a_closed_round(db: Database, team: str, vent: str) -> None:
 def deliveries(api: FakeSlackAPI) -> list[tuple[str, str]]:
     """(channel, everything sent there as text) for every message Huzzah posted, DMs included."""
     sent = [c for c in api.calls if c.method in ("chat.postMessage", "chat.postEphemeral", "chat.update")]
-    return [(str(c.params.get("channel", "")), json.dumps(c.params, ensure_ascii=False)) for c in sent]
+    return [(api.where(str(c.params.get("channel", ""))), json.dumps(c.params, ensure_ascii=False)) for c in sent]
 
 
 async def test_each_team_s_managers_and_channel_get_only_their_team_s_digest(slack: SlackHarness, db: Database) -> None:
@@ -107,6 +107,7 @@ async def test_user_group_and_csv_define_teams_and_a_moved_member_is_asked_in_th
     hr.write_text("email,team,manager\ncarol@example.com,Billing,dave@example.com\n"
                   "bob@example.com,Billing,dave@example.com\n", encoding="utf-8")
     slack.api.usergroups["S0EMEA"] = ("support-emea", ["UALICE", "UBOB"])
+    slack.api.users_page = 2  # so the pages of users.list are seen followed
     settings = slack.core.settings.model_copy(update={
         "teams": [TeamSettings(name="Support", members=["slack:@support-emea"]), TeamSettings(name="Billing")],
         "membership": MembershipSettings(csv=str(hr), platform="slack"),

@@ -25,8 +25,10 @@ LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-async def client(fake_slack_api: FakeSlackAPI) -> AsyncWebClient:
-    return make_client(SlackConfig("xoxb-test", "secret", fake_slack_api.base_url))
+async def client(fake_slack_api: FakeSlackAPI) -> AsyncIterator[AsyncWebClient]:
+    client = make_client(SlackConfig("xoxb-test", "secret", fake_slack_api.base_url))
+    yield client
+    await client.close()
 
 
 @pytest.fixture

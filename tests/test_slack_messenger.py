@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from adapters.slack.client import make_client
+from adapters.slack.client import CountingWebClient, make_client
 from adapters.slack.config import SlackConfig
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.messenger import SlackMessenger
@@ -24,6 +24,7 @@ BOB = Person("slack", TEAM_ID, "UBOB", "bob")
 async def messenger(fake_slack_api: FakeSlackAPI) -> AsyncIterator[SlackMessenger]:
     client = make_client(SlackConfig("xoxb-test", "secret", fake_slack_api.base_url))
     yield SlackMessenger(client, SlackDirectory(client), TEAM_ID)
+    await client.close()
 
 
 async def test_channels_by_name_are_resolved_once_and_threads_are_kept(
@@ -36,12 +37,23 @@ async def test_channels_by_name_are_resolved_once_and_threads_are_kept(
     assert len(fake_slack_api.calls_to("conversations.list")) == 1
 
 
-async def test_a_direct_message_opens_the_conversation_once(
+async def test_a_direct_message_goes_to_the_user_id_with_no_conversation_opened_first(
     messenger: SlackMessenger, fake_slack_api: FakeSlackAPI
 ) -> None:
     await messenger.direct(BOB, say("hi"))
     ref = await messenger.direct(BOB, say("again"))
-    assert ref.channel == "DUBOB" and len(fake_slack_api.calls_to("conversations.open")) == 1
+    assert ref.channel == "DUBOB"  # where Slack put it: the app's DM with Bob
+    assert [p["channel"] for p in fake_slack_api.calls_to("chat.postMessage")] == ["UBOB", "UBOB"]
+    assert fake_slack_api.web_api_calls() == ["chat.postMessage", "chat.postMessage"]
+
+
+async def test_every_call_goes_over_one_http_session(messenger: SlackMessenger, fake_slack_api: FakeSlackAPI) -> None:
+    await messenger.post(KUDOS, say("one"), None)
+    await messenger.direct(BOB, say("two"))
+    await messenger.post(KUDOS, say("three"), None)
+    client = messenger.client
+    assert isinstance(client, CountingWebClient) and client.session is not None
+    assert len({c.peer for c in fake_slack_api.calls}) == 1, "one TCP connection, kept open for every call"
 
 
 async def test_a_chart_is_uploaded_with_the_files_v2_flow_under_its_message(

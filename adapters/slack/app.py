@@ -26,7 +26,6 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.shapes import Malformed, media_type
@@ -121,10 +120,10 @@ def _team(body: dict[str, Any]) -> str:
 class SlackAdapter:
     """One Slack workspace: the bolt app, the Web API client, the directory cache and the messenger."""
 
-    def __init__(self, core: Core, config: SlackConfig, client: AsyncWebClient | None = None) -> None:
+    def __init__(self, core: Core, config: SlackConfig) -> None:
         self.core = core
         self.config = config
-        self.client = client or make_client(config, core.metrics)
+        self.client = make_client(config, core.metrics)
         self.directory = SlackDirectory(self.client)
         self.messenger = SlackMessenger(self.client, self.directory)
         # Socket Mode needs no signing secret; a random one keeps the HTTP route shut if it is mounted anyway
@@ -165,7 +164,8 @@ class SlackAdapter:
         return Platform(
             name=PLATFORM, messenger=self.messenger, roster=SlackRoster(self.client, self.directory),
             routes=() if socket else (Route("POST", EVENTS_PATH, self.handle),),
-            start=self.connect_socket_mode if socket else None, stop=self.stop, answer=self.answer,
+            start=self.connect_socket_mode if socket else None, stop=self.stop, close=self.client.close,
+            answer=self.answer,
         )
 
     async def stop(self) -> None:
@@ -315,13 +315,13 @@ class SlackAdapter:
                        direct: bool) -> None:
         payload = message_payload(reply)
         if response_url:
-            sent = await AsyncWebhookClient(response_url).send_dict(
+            sent = await AsyncWebhookClient(response_url, session=self.client.open_session()).send_dict(
                 {"response_type": "ephemeral", "replace_original": False, **payload})
             if sent.status_code != 200:
                 log.warning("Slack refused a private answer through its response_url (HTTP %d)", sent.status_code)
         elif direct or not channel_id:
-            dm = channel_id if direct else await self.directory.dm_channel(Person(PLATFORM, "", user_id))
-            await self.client.chat_postMessage(channel=dm, **payload)
+            # to the user id when there is no DM channel id yet: it lands in the app's DM with them
+            await self.client.chat_postMessage(channel=channel_id if direct else user_id, **payload)
         else:
             await self.client.chat_postEphemeral(channel=channel_id, user=user_id, **payload)
 

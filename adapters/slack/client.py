@@ -1,10 +1,16 @@
 """The Web API client every Slack call goes through, with retries as pluggable handlers (not loops in features),
-each call's outcome and each retry counted (`bot.metrics`)."""
+each call's outcome and each retry counted (`bot.metrics`), all over one HTTP session.
+
+Without a session slack_sdk opens a new one — a new TCP and TLS handshake with slack.com — for every call; this
+client opens one at its first call (inside the running event loop, as aiohttp wants) and keeps it for every call
+after, response_url answers included, until `close` (the platform's `stop`).
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -86,7 +92,14 @@ class CountingWebClient(AsyncWebClient):
 
     metrics: Metrics = NoMetrics()
 
+    def open_session(self) -> aiohttp.ClientSession:
+        """The one session every call uses, opened at the first; once closed, calls fall back to slack_sdk's own."""
+        if self.session is None:
+            self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
+        return self.session
+
     async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
+        self.open_session()
         outcome = "unreachable"
         try:
             response = await super().api_call(api_method, **kwargs)
@@ -100,8 +113,12 @@ class CountingWebClient(AsyncWebClient):
         finally:
             self.metrics.count(PLATFORM_CALLS, platform=PLATFORM, method=api_method, outcome=outcome)
 
+    async def close(self) -> None:
+        if self.session is not None and not self.session.closed:
+            await self.session.close()
 
-def make_client(config: SlackConfig, metrics: Metrics | None = None) -> AsyncWebClient:
+
+def make_client(config: SlackConfig, metrics: Metrics | None = None) -> CountingWebClient:
     client = CountingWebClient(token=config.bot_token, base_url=config.api_url)
     client.metrics = metrics or NoMetrics()
     handlers: list[_Counted] = [

@@ -1,4 +1,5 @@
-"""Who and where on Slack: users.info into `Person`, channel names and ids, DM channels — each cached.
+"""Who and where on Slack: profiles into `Person` (read a page at a time through users.list for a roster, or one
+users.info for someone not seen yet), channel names and ids, DM channels — each cached.
 
 Also turns Slack's message text (`<@U123|bob> thanks &amp; more`) into the core's parts: mentions become
 people, channel and link markup becomes readable text, and escaped characters are restored.
@@ -14,7 +15,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.limits import SLACK_CACHE_SECONDS
+from adapters.slack.limits import SLACK_CACHE_SECONDS, SLACK_PEOPLE_SECONDS, SLACK_USERS_PAGE
 from adapters.slack.render import PLATFORM
 from bot.incoming import Part
 from bot.people import Channel, Person
@@ -54,15 +55,19 @@ class _Cache:
 class SlackDirectory:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
-        self._people = _Cache()
+        self._people = _Cache(SLACK_PEOPLE_SECONDS)
         self._channels = _Cache()
         self._names = _Cache()
         self._dms: dict[tuple[str, str], str] = {}
 
+    def known(self, workspace: str, user_id: str) -> Person | None:
+        """The person as Slack last described them, if that is recent enough; no call."""
+        cached: Person | None = self._people.get((workspace, user_id))
+        return cached
+
     async def person(self, workspace: str, user_id: str, name_hint: str = "") -> Person | None:
         """The account behind a user id; None when Slack does not know it (user_not_found)."""
-        key = (workspace, user_id)
-        cached = self._people.get(key)
+        cached = self.known(workspace, user_id)
         if cached is not None:
             return cached
         try:
@@ -71,6 +76,26 @@ class SlackDirectory:
             if exc.response.get("error") in ("user_not_found", "users_not_found"):
                 return None
             raise
+        return self._remember(workspace, user, name_hint)
+
+    async def read_everyone(self, workspace: str) -> list[dict[str, Any]]:
+        """Every profile in the workspace into the cache, a page of people per users.list call — instead of one
+        users.info call per person, which for a big team would take hours at Slack's limits. Returns Slack's user
+        objects, for whoever needs more of them (emails)."""
+        everyone: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = await self.client.users_list(limit=SLACK_USERS_PAGE, cursor=cursor)
+            members: list[dict[str, Any]] = page.get("members", [])
+            for user in members:
+                self._remember(workspace, user)
+            everyone += members
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return everyone
+
+    def _remember(self, workspace: str, user: dict[str, Any], name_hint: str = "") -> Person:
+        user_id = str(user["id"])
         profile = user.get("profile") or {}
         name = profile.get("display_name") or profile.get("real_name") or user.get("name") or name_hint or user_id
         person = Person(
@@ -78,7 +103,8 @@ class SlackDirectory:
             is_bot=bool(user.get("is_bot")) or user_id == SLACKBOT, active=not user.get("deleted", False),
             locale=user.get("locale") or None,
         )
-        return self._people.put(key, person)
+        stored: Person = self._people.put((workspace, user_id), person)
+        return stored
 
     async def someone(self, workspace: str, user_id: str, name_hint: str = "") -> Person:
         """The person, or a stand-in carrying what the payload said when users.info cannot be asked."""
@@ -124,6 +150,8 @@ class SlackDirectory:
                 return self._names.get(wanted)
 
     async def dm_channel(self, person: Person) -> str:
+        """The id of the app's DM with `person`, for reading its history (posting needs none: a message to a user
+        id lands there)."""
         key = (person.workspace, person.user_id)
         if key not in self._dms:
             opened = await self.client.conversations_open(users=person.user_id)

@@ -5,9 +5,17 @@ SLACK_INLINE_RETRIES = 2
 SLACK_INLINE_RETRY_AFTER_SECONDS = 10
 """A 429 asking to wait longer than this is left to the outbox, which reschedules instead of sleeping."""
 SLACK_CACHE_SECONDS = 600
-"""How long what users.info / conversations.info said is trusted before asking Slack again."""
+"""How long what conversations.info / conversations.list said is trusted before asking Slack again."""
+SLACK_PEOPLE_SECONDS = 3600
+"""How long a profile (users.list, users.info) is trusted: a roster then re-reads everyone's once an hour at
+most — 50 users.list calls for 10,000 people — and a changed name or time zone shows within the hour."""
 SLACK_MEMBERS_PAGE = 200
 """Members asked of `conversations.members` per page (Slack advises no more than 200)."""
+SLACK_USERS_PAGE = 200
+"""Profiles asked of `users.list` per page (Slack advises no more than 200)."""
+SLACK_USERS_ONE_BY_ONE = 20
+"""A roster with at most this many people not yet known asks users.info for each; more, and it reads the whole
+workspace's profiles through users.list (Tier 2) in pages instead."""
 
 SLACK_MAX_ID_CHARS = 128
 """Slack's ids (U…, C…, T…, event ids) are a dozen characters; the core stores at most this many."""

@@ -84,7 +84,8 @@ class SlackMessenger:
 
     async def direct(self, person: Person, message: Message, *, key: str = "") -> MessageRef:
         try:
-            return await self._send(person.workspace, await self.directory.dm_channel(person), message, None, key)
+            # a message to a user id lands in the app's DM with them: no conversations.open first
+            return await self._send(person.workspace, person.user_id, message, None, key)
         except FAILURES as exc:
             raise delivery_error(exc) from None
 

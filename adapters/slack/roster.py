@@ -1,22 +1,21 @@
 """Who is in a Slack channel, user group or HR list, for check-in rounds and digests.
 
 A channel: `conversations.members` page by page; a user group (`@support-emea` or its `S…` id):
-`usergroups.users.list`; an email address (from a membership CSV): looked up in `users.list`. Each member then
-goes through the directory's cached `users.info` (bots and deactivated accounts come back flagged, not
-dropped — the core decides whom to ask)."""
+`usergroups.users.list`; an email address (from a membership CSV): looked up in `users.list`. Each member's
+profile then comes from the directory — read for the whole workspace through `users.list`, a page of people per
+call, and cached (bots and deactivated accounts come back flagged, not dropped — the core decides whom to ask)."""
 
 from __future__ import annotations
 
 import logging
 import re
 import time
-from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.directory import SlackDirectory
-from adapters.slack.limits import SLACK_CACHE_SECONDS, SLACK_MEMBERS_PAGE
+from adapters.slack.limits import SLACK_CACHE_SECONDS, SLACK_MEMBERS_PAGE, SLACK_USERS_ONE_BY_ONE
 from adapters.slack.render import PLATFORM
 from bot.people import Channel, Person
 
@@ -48,9 +47,12 @@ class SlackRoster:
                 return []
             ids = await self._member_ids(channel_id)
         workspace = channel.workspace or await self.workspace()
+        unknown = sum(1 for user_id in ids if self.directory.known(workspace, user_id) is None)
+        if unknown > SLACK_USERS_ONE_BY_ONE:
+            await self.directory.read_everyone(workspace)
         people = []
         for user_id in ids:
-            person = await self.directory.person(workspace, user_id)
+            person = self.directory.known(workspace, user_id) or await self.directory.person(workspace, user_id)
             # an id Slack no longer knows is treated as a deactivated account: never asked
             people.append(person or Person(PLATFORM, workspace, user_id, active=False))
         return people
@@ -109,16 +111,9 @@ class SlackRoster:
         person (`users.lookupByEmail`) would be thousands of rate-limited calls for each round."""
         if self._email_index is None or time.monotonic() > self._email_index[0]:
             index: dict[str, str] = {}
-            cursor = None
-            while True:
-                page = await self.client.users_list(limit=SLACK_MEMBERS_PAGE, cursor=cursor)
-                members: list[dict[str, Any]] = page.get("members", [])
-                for user in members:
-                    email = (user.get("profile") or {}).get("email")
-                    if email:
-                        index[str(email).casefold()] = str(user["id"])
-                cursor = (page.get("response_metadata") or {}).get("next_cursor")
-                if not cursor:
-                    break
+            for user in await self.directory.read_everyone(await self.workspace()):  # profiles cached as well
+                email = (user.get("profile") or {}).get("email")
+                if email:
+                    index[str(email).casefold()] = str(user["id"])
             self._email_index = (time.monotonic() + SLACK_CACHE_SECONDS, index)
         return self._email_index[1]

@@ -10,12 +10,14 @@ Use it through `tests/slack_support.py` (the `slack` fixture wires it to the who
     await api.close()
 
 What it does:
-- Records every call as `Call(method, params, headers, at)`; `params` merges the query string, the form body
-  and the JSON body, with JSON-encoded form fields (`blocks`, `view`, `files`…) parsed back.
+- Records every call as `Call(method, params, headers, at, peer)` (`peer`: which TCP connection); `params` merges
+  the query string, the form body and the JSON body, with JSON-encoded form fields (`blocks`, `view`, `files`…)
+  parsed back.
 - Answers the methods Huzzah uses with the shapes Slack documents (auth.test, chat.postMessage / update /
-  postEphemeral / getPermalink, conversations.open / members / list / info, users.info, views.open /
+  postEphemeral / getPermalink, conversations.open / members / list / info, users.info / list, views.open /
   publish / update, files.getUploadURLExternal / completeUploadExternal and the upload URL itself).
-  Unknown methods answer `{"ok": false, "error": "unknown_method"}`.
+  Unknown methods answer `{"ok": false, "error": "unknown_method"}`. chat.postMessage to a user id posts in the
+  app's DM with them (`D<user id>`), as Slack does; conversations.members and users.list page by `limit`/`cursor`.
 - Holds a small workspace (`users`, `channels`; see `add_user`, `add_channel`) that those answers read.
 - `script(method, status=429, headers={"Retry-After": "1"})` queues one scripted answer (or `times=n`),
   used before the normal answer: rate limits, server errors, `{"ok": false, "error": ...}` answers.
@@ -65,6 +67,8 @@ class Call:
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
     """When it arrived: a retry's wait can be checked against the Retry-After it was given."""
+    peer: Any = None
+    """The caller's address and port: calls sharing one TCP connection (one HTTP session) share it."""
 
 
 @dataclass
@@ -114,6 +118,9 @@ class FakeSlackAPI:
     port: int = 0
     _paused: set[str] = field(default_factory=set)
     _resumed: asyncio.Event = field(default_factory=asyncio.Event)
+    users_page: int = 1000
+    """users.list answers at most this many people a page (Slack's own most); a test lowers it to see pages
+    followed."""
     now: Callable[[], float] = time.time
     """Slack's clock, for message timestamps."""
     _last_ts: int = 0
@@ -213,6 +220,8 @@ class FakeSlackAPI:
     def posts_in(self, channel_id: str) -> list[dict[str, Any]]:
         """chat.postMessage calls that landed in one channel (given by id or #name)."""
         wanted = {channel_id, f"#{self.channels.get(channel_id, {}).get('name', '')}"}
+        if channel_id.startswith("D"):
+            wanted.add(channel_id[1:])  # a DM posted to the user id
         return [p for p in self.calls_to("chat.postMessage") if p.get("channel") in wanted]
 
     def ephemerals(self, user_id: str) -> list[dict[str, Any]]:
@@ -224,6 +233,10 @@ class FakeSlackAPI:
 
     def dm_channel(self, user_id: str) -> str:
         return f"D{user_id}"
+
+    def where(self, ref: str) -> str:
+        """The conversation a call's `channel` argument names, as Slack resolves it (a user id: the DM with them)."""
+        return self._channel_id(ref) or ref
 
     # ---- serving ------------------------------------------------------------------------------------
 
@@ -278,7 +291,8 @@ class FakeSlackAPI:
         method = request.match_info["method"]
         await self._wait_if_paused(method)
         params = await _params(request)
-        self.calls.append(Call(method, params, dict(request.headers)))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.calls.append(Call(method, params, dict(request.headers), peer=peer))
         queued = self._scripts.get(method)
         if queued:
             scripted = queued[0]
@@ -306,6 +320,8 @@ class FakeSlackAPI:
     def _channel_id(self, ref: str) -> str | None:
         if ref in self.channels or ref.startswith("D"):
             return ref
+        if ref in self.users:  # a user id: Slack posts in the app's DM with them
+            return self.dm_channel(ref)
         name = ref.lstrip("#")
         return next((c["id"] for c in self.channels.values() if c["name"] == name), None)
 
@@ -320,6 +336,8 @@ class FakeSlackAPI:
         channel = self._channel_id(str(params.get("channel", "")))
         if channel is None:
             return {"ok": False, "error": "channel_not_found"}
+        if channel.startswith("D") and self.users.get(channel[1:], {}).get("is_bot"):
+            return {"ok": False, "error": "cannot_dm_bot"}
         if not params.get("text") and not params.get("blocks"):
             return {"ok": False, "error": "no_text"}
         ts = self._ts()
@@ -355,15 +373,11 @@ class FakeSlackAPI:
         def within(ts: float) -> bool:
             return (oldest <= ts <= latest) if inclusive else (oldest < ts < latest)
 
-        found = [m for m in found if within(float(m["ts"]))]
-        limit = min(max(int(params.get("limit") or 100), 1), 999)
-        start = int(str(params.get("cursor") or "offset:0").split(":")[1])
-        page = found[start:start + limit]
-        shown = [{k: v for k, v in m.items() if k != "channel" and (k != "metadata" or wanted_metadata)}
-                 for m in page]
-        more = start + limit < len(found)
-        return {"ok": True, "messages": shown, "has_more": more,
-                "response_metadata": {"next_cursor": f"offset:{start + limit}" if more else ""}}
+        page = _listed("messages", [m for m in found if within(float(m["ts"]))], params)
+        page["messages"] = [{k: v for k, v in m.items() if k != "channel" and (k != "metadata" or wanted_metadata)}
+                            for m in page["messages"]]
+        page["has_more"] = bool(page["response_metadata"]["next_cursor"])
+        return page
 
     def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", ""))
@@ -437,7 +451,11 @@ class FakeSlackAPI:
         channel = self.channels.get(str(params.get("channel", "")))
         if channel is None:
             return {"ok": False, "error": "channel_not_found"}
-        return {"ok": True, "members": list(channel["members"]), "response_metadata": {"next_cursor": ""}}
+        return _listed("members", list(channel["members"]), params)
+
+    def _users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        limit = min(int(params.get("limit") or 100), self.users_page)
+        return _listed("members", list(self.users.values()), {**params, "limit": limit})
 
     def _usergroups_list(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "usergroups": [{"id": g, "handle": h} for g, (h, _) in self.usergroups.items()]}
@@ -447,14 +465,6 @@ class FakeSlackAPI:
         if group is None:
             return {"ok": False, "error": "no_such_subteam"}
         return {"ok": True, "users": list(group[1])}
-
-    def _users_list(self, params: dict[str, Any]) -> dict[str, Any]:
-        """Two users a page, so a test sees the pages followed."""
-        ids = list(self.users)
-        start = int(params.get("cursor") or 0)
-        following = str(start + 2) if start + 2 < len(ids) else ""
-        return {"ok": True, "members": [self.users[i] for i in ids[start:start + 2]],
-                "response_metadata": {"next_cursor": following}}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(params.get("user", "")))
@@ -497,6 +507,16 @@ class FakeSlackAPI:
             return {"ok": False, "error": "file_not_found"}
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", ""), "name": f.get("title", "")}
                                       for f in files]}
+
+
+def _listed(name: str, items: list[Any], params: dict[str, Any]) -> dict[str, Any]:
+    """One page of a cursor-paged list (conversations.members, users.list): `limit` items from the `cursor`."""
+    limit = min(max(int(params.get("limit") or 100), 1), 1000)
+    cursor = str(params.get("cursor") or "")
+    start = int(cursor.split(":")[1]) if cursor.startswith("offset:") else 0  # a cursor of Slack's own: from the top
+    more = start + limit < len(items)
+    return {"ok": True, name: items[start:start + limit],
+            "response_metadata": {"next_cursor": f"offset:{start + limit}" if more else ""}}
 
 
 def _flag(value: Any) -> bool:

@@ -1,0 +1,70 @@
+"""What one kudos and one check-in round cost, counted (never timed): database transactions on a kudos's request
+path, Web API calls per person in a round, and that Slack is asked nothing twice that it already told us.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from adapters.slack.roster import SlackRoster
+from bot.clock import FakeClock
+from storage.db import Database
+from tests.slack_support import SlackHarness
+from tests.test_checkins_slack import FRIDAY_EVENING
+
+TEAM = [f"UMEMBER{i:03d}" for i in range(60)]
+
+
+@contextmanager
+def request_path_transactions(db: Database) -> Iterator[list[str]]:
+    """The transactions begun while the block runs, by every task but the outbox worker's and this test's own."""
+    begun: list[str] = []
+    here = asyncio.current_task()
+
+    def count(conn: object) -> None:
+        task = asyncio.current_task()
+        name = task.get_coro().__qualname__ if task is not None else ""  # type: ignore[union-attr]
+        if task is not here and name != "Outbox.run":
+            begun.append(name)
+
+    event.listen(db.engine.sync_engine, "begin", count)
+    try:
+        yield begun
+    finally:
+        event.remove(db.engine.sync_engine, "begin", count)
+
+
+async def test_a_kudos_takes_at_most_three_transactions_from_request_to_stored(slack: SlackHarness) -> None:
+    await slack.command("<@UBOB> thanks for the save #ownership", user="UALICE")  # the first one warms the caches
+    await slack.settle()
+    with request_path_transactions(slack.core.ctx.db) as begun:
+        status, _ = await slack.command("<@UCAROL> thanks for the handover #ownership", user="UDAVE")
+        await slack.wait_for(lambda: slack.adapter.busy == 0)
+    assert status == 200
+    assert 1 <= len(begun) <= 3, begun  # the inbox row with the dedupe claim; the kudos with its posts, inbox done
+    await slack.settle()
+    assert len(slack.api.posts_in("CKUDOS")) == 2
+
+
+async def test_a_check_in_round_costs_about_one_web_api_call_per_person(slack: SlackHarness, clock: FakeClock) -> None:
+    for user_id in TEAM:
+        slack.api.add_user(user_id, user_id.lower())
+    slack.api.channels["CSUPPORT"]["members"] = [*TEAM, "UOTHERBOT", "UGONE"]
+    slack.core.rosters["slack"] = SlackRoster(slack.adapter.client, slack.adapter.directory)
+    before = len(slack.api.calls)
+
+    clock.set(FRIDAY_EVENING)
+    await slack.core.tick()
+    await slack.settle()
+
+    calls = collections.Counter(c.method for c in slack.api.calls[before:])
+    dms = collections.Counter(p["channel"] for p in slack.api.calls_to("chat.postMessage"))
+    assert dms == dict.fromkeys(TEAM, 1), "each person asked once, by user id — no conversations.open first"
+    assert "conversations.open" not in calls and "users.info" not in calls, calls
+    assert calls["users.list"] >= 1  # profiles read in pages
+    assert sum(calls.values()) / len(TEAM) <= 1.1, calls
