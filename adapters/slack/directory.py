@@ -85,7 +85,7 @@ class SlackDirectory:
         everyone: list[dict[str, Any]] = []
         cursor = None
         while True:
-            page = await self.client.users_list(limit=SLACK_USERS_PAGE, cursor=cursor)
+            page = await self.client.users_list(limit=SLACK_USERS_PAGE, cursor=cursor, include_locale=True)
             members: list[dict[str, Any]] = page.get("members", [])
             for user in members:
                 self._remember(workspace, user)

@@ -455,7 +455,7 @@ class FakeSlackAPI:
 
     def _users_list(self, params: dict[str, Any]) -> dict[str, Any]:
         limit = min(int(params.get("limit") or 100), self.users_page)
-        return _listed("members", list(self.users.values()), {**params, "limit": limit})
+        return _listed("members", [self._described(u, params) for u in self.users.values()], {**params, "limit": limit})
 
     def _usergroups_list(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "usergroups": [{"id": g, "handle": h} for g, (h, _) in self.usergroups.items()]}
@@ -470,9 +470,13 @@ class FakeSlackAPI:
         user = self.users.get(str(params.get("user", "")))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": self._described(user, params)}
+
+    def _described(self, user: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """A user object, with their language only when asked for it (`include_locale`), as Slack does."""
         if str(params.get("include_locale", "")).lower() in ("true", "1"):
-            user = {**user, "locale": self.locales.get(user["id"], "en-US")}
-        return {"ok": True, "user": user}
+            return {**user, "locale": self.locales.get(user["id"], "en-US")}
+        return user
 
     def _view(self, params: dict[str, Any]) -> dict[str, Any]:
         view = params.get("view") or {}
