@@ -39,7 +39,7 @@ def test_the_kudos_post_as_block_kit(settings: Settings) -> None:
     headline, reason, byline, actions = payload["blocks"]
     assert headline == {"type": "section", "text": {"type": "mrkdwn", "text": "🎉 *Huzzah for* <@UBOB>*!*"}}
     assert reason["text"]["text"] == ">thanks for the save with <@UCAROL> &lt;script&gt;"
-    assert byline["type"] == "context" and byline["elements"][0]["text"] == "🦉 ownership  —  from <@UALICE>"
+    assert byline["type"] == "context" and byline["elements"][0]["text"] == "🦉 ownership  —  from <@UALICE>  ·  no. 7"
     assert actions == {"type": "actions", "elements": [{
         "type": "button", "text": {"type": "plain_text", "text": "🙌 Me too", "emoji": True},
         "action_id": ME_TOO, "value": "7",
