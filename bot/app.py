@@ -10,6 +10,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from bot.clock import Clock, SystemClock
@@ -22,6 +23,7 @@ from bot.features import FEATURES
 from bot.grammar import ShowHelp
 from bot.grammar.errors import GrammarError
 from bot.help import grammar_error, help_message
+from bot.i18n import N_, set_workspace_language, speaking, tr
 from bot.inbox import Accepted, Answer, Inbox
 from bot.incoming import Incoming, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Block, Divider, Message, message, say
@@ -32,6 +34,7 @@ from bot.people import Channel, Person
 from bot.platform import Platform
 from bot.ports import Conversations, Roster
 from bot.registry import ClashError, Registry
+from bot.speakers import language_for
 from bot.tracing import FEATURE, within
 from storage.conversations import StoredConversations
 from storage.db import Database
@@ -40,9 +43,9 @@ from storage.inbox import AlreadyFinished
 
 log = logging.getLogger(__name__)
 
-STALE = say("That button belongs to something I no longer know about. Type `help` to see what I can do.")
-UNFIT = say("Sorry — I couldn't tell who or where that came from, so I did nothing with it.")
-HOME_SUMMARY = "Your huzzahs"
+STALE = N_("That button belongs to something I no longer know about. Type `help` to see what I can do.")
+UNFIT = N_("Sorry — I couldn't tell who or where that came from, so I did nothing with it.")
+HOME_SUMMARY = N_("Your huzzahs")
 
 
 class AdmittedRoster:
@@ -68,6 +71,7 @@ class Huzzah:
     def __init__(self, settings: Settings, db: Database, clock: Clock | None = None,
                  features: Iterable[Feature] = FEATURES, metrics: Metrics | None = None) -> None:
         self.rosters: dict[str, Roster] = {}
+        set_workspace_language(settings.language)
         self.ctx = Context(settings=settings, db=db, clock=clock or SystemClock(), rosters=self.rosters,
                            metrics=metrics or NoMetrics())
         self.outbox = Outbox(db, self.ctx.clock, self.ctx.metrics)
@@ -150,11 +154,12 @@ class Huzzah:
     async def home(self, person: Person, *, prefix: str = "") -> Message:
         try:
             person = admitted(person)
-            blocks: list[Block] = []
-            for section in self.registry.home:
-                part = await section(person, prefix)
-                blocks += [Divider(), *part] if blocks and part else part
-            return message(*blocks, summary=HOME_SUMMARY)
+            with speaking(await self._language(person)):
+                blocks: list[Block] = []
+                for section in self.registry.home:
+                    part = await section(person, prefix)
+                    blocks += [Divider(), *part] if blocks and part else part
+                return message(*blocks, summary=tr(HOME_SUMMARY))
         except Exception as exc:
             return apology(log, "drawing the home page", exc).replies[0]
 
@@ -194,14 +199,14 @@ class Huzzah:
             incoming = admitted(incoming)
         except Unfit as refused:
             log.warning("refused a %s: %s", kind, refused)
-            return reply(UNFIT)
+            return reply(say(tr(UNFIT)))
         if incoming.sender.is_bot:
             log.info("ignored a %s from a bot", kind)
             return Response()
         feature, began = self.feature_of(incoming), time.perf_counter()
-        with within(FEATURE, feature):
+        with within(FEATURE, feature), speaking(await self._language(incoming.sender)) as language:
             try:
-                return await self._route(incoming, prefix)
+                return replace(await self._route(incoming, prefix), language=language)
             except AlreadyFinished:
                 raise
             except Exception as exc:
@@ -211,6 +216,14 @@ class Huzzah:
                 took = (time.perf_counter() - began) * 1000
                 log.info("%s handled by %s in %.0f ms", kind, feature or "the core", took,
                          extra={"latency_ms": round(took, 1)})
+
+    async def _language(self, person: Person) -> str | None:
+        """The sender's language; a database that cannot say leaves the workspace's (the request still runs)."""
+        try:
+            return await language_for(self.ctx.db, person)
+        except Exception as exc:
+            log_failure(log, "looking up a language", exc)
+            return None
 
     def _confidential(self, incoming: Incoming) -> bool:
         """Whether a feature declared this incoming's arrival itself a confidence (`Handlers.confidential`)."""
@@ -235,16 +248,16 @@ class Huzzah:
                 return await self._said(incoming, prefix)
             case Pressed(action=action):
                 pressed = table.actions.get(action)
-                return await pressed(incoming) if pressed else reply(STALE)
+                return await pressed(incoming) if pressed else reply(say(tr(STALE)))
             case Submitted(form=form):
                 submitted = table.forms.get(form)
-                return await submitted(incoming) if submitted else reply(STALE)
+                return await submitted(incoming) if submitted else reply(say(tr(STALE)))
             case Reacted(emoji=emoji):
                 reacted = table.reactions.get(emoji)
                 return await reacted(incoming) if reacted else Response()
             case Shortcut(name=name):
                 shortcut = table.shortcuts.get(name)
-                return await shortcut(incoming) if shortcut else reply(STALE)
+                return await shortcut(incoming) if shortcut else reply(say(tr(STALE)))
         return Response()
 
     async def _said(self, said: Said, prefix: str) -> Response:

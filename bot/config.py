@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from bot.i18n import TAGS, language_of
 from bot.limits import MIN_GROUP_FLOOR
 from bot.people import Person
 
@@ -170,6 +171,8 @@ class Settings(BaseModel):
     teams: list[TeamSettings] = Field(default_factory=list)
     membership: MembershipSettings = MembershipSettings()
     retention_weeks: Annotated[int, Field(ge=1, le=520)] = 52
+    language: str = "en"
+    """Channel posts, and anyone whose own language is unknown: en, zh-CN, zh-TW, vi or es."""
     admins: list[str] = Field(default_factory=list)
     """Who may remove anyone's kudos, as platform:user id (`slack:U0123ABCD`, `msteams:29:1a2b…`)."""
 
@@ -219,6 +222,14 @@ class Settings(BaseModel):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("use an IANA time zone such as Europe/London or America/New_York") from None
         return value
+
+    @field_validator("language")
+    @classmethod
+    def _spoken(cls, value: str) -> str:
+        code = language_of(value)
+        if code is None:
+            raise ValueError(f"Huzzah speaks {', '.join(TAGS.values())}")
+        return code
 
     @field_validator("values")
     @classmethod

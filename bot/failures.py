@@ -9,13 +9,18 @@ from __future__ import annotations
 import logging
 import traceback
 
-from bot.messages import say
+from bot.i18n import N_, tr
+from bot.messages import Message, say
 from bot.outgoing import Response, reply
 
-SORRY = say(
+SORRY = N_(
     "Sorry — something went wrong on my side and nothing was changed. Please try again in a minute; "
     "if it keeps happening, tell whoever runs Huzzah."
 )
+
+
+def sorry() -> Message:
+    return say(tr(SORRY))
 
 
 def log_failure(log: logging.Logger, what: str, exc: BaseException) -> None:
@@ -27,4 +32,4 @@ def log_failure(log: logging.Logger, what: str, exc: BaseException) -> None:
 def apology(log: logging.Logger, what: str, exc: BaseException) -> Response:
     """Log `exc` safely and give the person the one answer for a failure on our side."""
     log_failure(log, what, exc)
-    return reply(SORRY)
+    return reply(sorry())

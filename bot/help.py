@@ -7,19 +7,23 @@ from collections.abc import Iterable
 from bot.config import Settings
 from bot.grammar.errors import GrammarError
 from bot.grammar.help import HelpEntry
+from bot.i18n import N_, tr, tr_parts
 from bot.messages import Fields, Message, Strong, footnote, message, text
 
-HELP = HelpEntry("help", "This list", "help")
+HELP = HelpEntry("help", N_("This list"), "help")
 
 
 def help_message(settings: Settings, entries: Iterable[HelpEntry], prefix: str) -> Message:
-    lines = tuple((f"{prefix}{e.usage}", f"{e.summary}\ne.g. {prefix}{e.example}") for e in (*entries, HELP))
-    values = ", ".join(f"{v.emoji} #{v.name}".strip() for v in settings.values) or "none configured yet"
+    """In the reader's language: each entry's summary is translated here, where it is shown."""
+    lines = tuple((f"{prefix}{e.usage}", tr("{summary}\ne.g. {example}", summary=tr(e.summary),
+                                            example=f"{prefix}{e.example}")) for e in (*entries, HELP))
+    values = ", ".join(f"{v.emoji} #{v.name}".strip() for v in settings.values) or tr("none configured yet")
     return message(
-        text(Strong("Huzzah"), " — say thanks, check in, decide together. Here's what I understand:"),
+        text(*tr_parts("{huzzah} — say thanks, check in, decide together. Here's what I understand:",
+                       huzzah=Strong("Huzzah"))),
         Fields(lines),
-        footnote(f"Our values: {values}"),
-        summary="Huzzah help",
+        footnote(tr("Our values: {values}", values=values)),
+        summary=tr("Huzzah help"),
     )
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.clock import Clock
 from bot.codec import decode, encode
 from bot.failures import log_failure
+from bot.i18n import tr
 from bot.incoming import MessageRef
 from bot.limits import OUTBOX_BATCH, OUTBOX_CLAIM_SECONDS, OUTBOX_MAX_ATTEMPTS, OUTBOX_PARALLEL, OUTBOX_POLL_SECONDS
 from bot.messages import Message, footnote, message
@@ -247,7 +248,7 @@ class Outbox:
             await store.mark_failed(conn, row, str(exc))
             if isinstance(delivery, Post) and delivery.if_lost is not None:
                 notice = delivery.if_lost
-                told = message(*notice.message.blocks, footnote(f"What went wrong: {exc}"))
+                told = message(*notice.message.blocks, footnote(tr("What went wrong: {problem}", problem=str(exc))))
                 await send_later(conn, replace(notice, message=told), self.clock.now(), key=f"{row.key}:lost")
                 self.kick()
 

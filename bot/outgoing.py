@@ -19,6 +19,8 @@ from bot.people import Channel, Person
 class Response:
     replies: tuple[Message, ...] = ()
     form: Form | None = None
+    language: str = ""
+    """Whom it answers reads this language (set by the core): an adapter's own words (a modal's Cancel) follow it."""
 
 
 NOTHING = Response()

@@ -16,6 +16,8 @@ class Person:
     tz: str | None = None
     is_bot: bool = False
     active: bool = True
+    locale: str | None = None
+    """The language the platform says they use (`vi-VN`), when it says; their own choice overrides it."""
 
     @property
     def key(self) -> tuple[str, str, str]:

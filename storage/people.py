@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.people import Person
@@ -21,9 +21,11 @@ async def upsert_person(conn: AsyncConnection, person: Person, at: datetime) -> 
         fresh["name"] = person.name
     if person.tz:
         fresh["tz"] = person.tz
+    if person.locale:
+        fresh["locale"] = person.locale
     stmt = insert_for(conn)(people).values(
         platform=person.platform, workspace=person.workspace, user_id=person.user_id,
-        name=person.name, tz=person.tz, is_bot=person.is_bot, active=person.active, first_seen=at,
+        name=person.name, tz=person.tz, locale=person.locale, is_bot=person.is_bot, active=person.active, first_seen=at,
     )
     stmt = stmt.on_conflict_do_update(index_elements=["platform", "workspace", "user_id"], set_=fresh)
     await conn.execute(stmt)
@@ -45,7 +47,7 @@ async def person_id(conn: AsyncConnection, person: Person) -> int | None:
 
 
 def _person(row: Row[Any]) -> Person:
-    return Person(row.platform, row.workspace, row.user_id, row.name, row.tz, row.is_bot, row.active)
+    return Person(row.platform, row.workspace, row.user_id, row.name, row.tz, row.is_bot, row.active, row.locale)
 
 
 async def people_by_id(conn: AsyncConnection, ids: Iterable[int]) -> dict[int, Person]:
@@ -59,3 +61,19 @@ async def people_by_id(conn: AsyncConnection, ids: Iterable[int]) -> dict[int, P
 async def first_seen(conn: AsyncConnection) -> datetime | None:
     """When Huzzah first met anyone: nothing before it is Huzzah's to report."""
     return (await conn.execute(select(func.min(people.c.first_seen)))).scalar_one()
+
+
+async def stored_language(conn: AsyncConnection, person: Person) -> tuple[str | None, str | None]:
+    """The language they chose with `language …` and the locale their platform last gave (each None if unknown):
+    a manager named in app.yaml is known only by id, yet reads the digest in their own language."""
+    row = (await conn.execute(select(people.c.language, people.c.locale).where(
+        people.c.platform == person.platform, people.c.workspace == person.workspace,
+        people.c.user_id == person.user_id,
+    ))).first()
+    return (row.language, row.locale) if row else (None, None)
+
+
+async def choose_language(conn: AsyncConnection, person: Person, language: str | None, at: datetime) -> None:
+    """Keep their choice (None: forget it and follow the platform again)."""
+    row_id = await upsert_person(conn, person, at)
+    await conn.execute(update(people).where(people.c.id == row_id).values(language=language))

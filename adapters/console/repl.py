@@ -25,7 +25,8 @@ from bot.messages import parts_plain
 
 INTRO = """Huzzah console — you are {who} in {channel}. Type as you would in Slack, e.g.
   @bob thanks for covering my shift #teamwork
-Console commands: /as <name>  /in <#channel or @ for a DM with the bot>  /press <button>  /people  /quit
+Console commands: /as <name>  /in <#channel or @ for a DM with the bot>  /press <button>  /people
+  /lang [zh-CN | zh-TW | vi | es | en | auto]  /quit
 Arrow keys edit and recall lines. Ctrl-D or Ctrl-C leaves; inside a form they close it, sending nothing.
 """
 YES = frozenset({"y", "yes", "yeah", "yep", "ok", "okay", "sure", "true", "1"})
@@ -232,6 +233,8 @@ async def chat(session: ConsoleSession, who: str, ask: Ask | None = None,
                 print(visible(", ".join(p.name for p in session.directory.people.values() if not p.is_bot)), flush=True)
             elif command == "/press" and arg:
                 shown = await session.press(who, arg)
+            elif command == "/lang":  # the language the bot speaks to whoever you are now
+                shown = await session.say(who, f"language {arg}".strip())
             elif line.strip():
                 shown = await session.say(who, line)
             await _forms(session, who, ask, shown)

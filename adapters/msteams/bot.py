@@ -28,6 +28,7 @@ from adapters.msteams.translate import (
     tenant_of,
 )
 from bot.failures import log_failure
+from bot.i18n import speaking, tr
 from bot.incoming import Incoming, MessageRef, Said, Shortcut
 from bot.messages import parts_plain, plain_text
 from bot.outgoing import Response
@@ -74,7 +75,7 @@ class MsTeamsBot(Bot):
         try:
             await self._remember(activity)
             if _installed_personally(context):
-                newcomer = person(activity.from_property, tenant_of(activity))
+                newcomer = person(activity.from_property, tenant_of(activity), locale=activity.locale)
                 welcome = Said(newcomer, Channel(PLATFORM, newcomer.workspace, "", is_direct=True), ("help",))
                 self._later(newcomer, await self.core.handle(welcome))
                 return
@@ -129,10 +130,12 @@ class MsTeamsBot(Bot):
             response = await self.core.handle(incoming)
         except Exception as exc:
             log_failure(log, f"answering a Teams {activity.name}", exc)
-            return {"task": {"type": "message", "value": "Sorry — something went wrong. Please try again."}}
+            return {"task": {"type": "message", "value": tr("Sorry — something went wrong. Please try again.")}}
         if response.form is not None:
+            with speaking(response.language or None):
+                card = form_card(response.form)
             return {"task": {"type": "continue", "value": {
-                "title": response.form.title, "card": {"contentType": CARD_TYPE, "content": form_card(response.form)}}}}
+                "title": response.form.title, "card": {"contentType": CARD_TYPE, "content": card}}}}
         if activity.name == FETCH_TASK and response.replies:  # refused before the form opened: say why there
             return {"task": {"type": "message", "value": plain_text(response.replies[0])}}
         self._later(sender, response)
@@ -173,7 +176,9 @@ class MsTeamsBot(Bot):
             for reply in response.replies:
                 await self.messenger.direct(to, reply)
             if response.form is not None:
-                await self.messenger.direct_activity(to, form_activity(response.form))
+                with speaking(response.language or None):
+                    card = form_activity(response.form)
+                await self.messenger.direct_activity(to, card)
         except DeliveryError as exc:
             log.warning("could not answer a Teams user privately: %s", exc)
         except Exception as exc:

@@ -21,6 +21,7 @@ from PIL import Image as PILImage
 from adapters.msteams.limits import CARD_MAX_BYTES
 from adapters.msteams.translate import CHOOSE, DATA_KEY, FIELD_PREFIX, FORM, PRESS
 from bot.forms import Checkboxes, Form, Note, Select, TextInput
+from bot.i18n import tr
 from bot.messages import (
     Buttons,
     Choices,
@@ -203,7 +204,7 @@ def form_card(form: Form, above: Message | None = None) -> dict[str, Any]:
                 element: dict[str, Any] = {
                     "type": "Input.Text", "id": f"{FIELD_PREFIX}{field.name}", "label": field.label,
                     "isMultiline": field.multiline, "isRequired": not field.optional,
-                    "errorMessage": f"Please fill in “{field.label}”.",
+                    "errorMessage": tr("Please fill in “{field}”.", field=field.label),
                 }
                 if field.max_length:
                     element["maxLength"] = field.max_length
@@ -220,7 +221,8 @@ def form_card(form: Form, above: Message | None = None) -> dict[str, Any]:
                     "type": "Input.ChoiceSet", "id": f"{FIELD_PREFIX}{field.name}", "label": field.label,
                     "choices": [{"title": label, "value": v} for label, v in field.options],
                     "isMultiSelect": many, "style": "expanded" if many else "compact",
-                    "isRequired": not field.optional, "errorMessage": f"Please choose for “{field.label}”.",
+                    "isRequired": not field.optional,
+                    "errorMessage": tr("Please choose for “{field}”.", field=field.label),
                 }
                 if field.initial:
                     element["value"] = ",".join(field.initial)

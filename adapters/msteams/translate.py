@@ -53,8 +53,10 @@ def is_bot(account: ChannelAccount) -> bool:
     return is_bot_account(account.id or "") or account.role == "bot"
 
 
-def person(account: ChannelAccount, tenant: str, tz: str | None = None) -> Person:
-    return Person(PLATFORM, tenant, account.id, account.name or "", tz or None, is_bot=is_bot(account))
+def person(account: ChannelAccount, tenant: str, tz: str | None = None, locale: str | None = None) -> Person:
+    """`locale` is the activity's (`vi-VN`): the language of the Teams client that sent it."""
+    return Person(PLATFORM, tenant, account.id, account.name or "", tz or None, is_bot=is_bot(account),
+                  locale=locale or None)
 
 
 def base_conversation_id(conversation_id: str) -> str:
@@ -159,7 +161,7 @@ def time_zone(activity: Activity) -> str | None:
 
 
 def sender_of(activity: Activity) -> Person:
-    return person(activity.from_property, tenant_of(activity), time_zone(activity))
+    return person(activity.from_property, tenant_of(activity), time_zone(activity), activity.locale)
 
 
 def submitted_of(sender: Person, channel: Channel, value: dict[str, Any]) -> Submitted:

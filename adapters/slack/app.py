@@ -47,8 +47,9 @@ from adapters.slack.render import (
     result_view,
 )
 from adapters.slack.roster import SlackRoster
-from bot.failures import SORRY, apology, log_failure
+from bot.failures import apology, log_failure, sorry
 from bot.forms import Form
+from bot.i18n import N_, speaking, tr
 from bot.incoming import Incoming, MessageRef, Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Message, say
 from bot.outgoing import Response
@@ -65,7 +66,7 @@ COMMAND = "/huzzah"
 MENTION_PREFIX = "@Huzzah "
 _ANY = re.compile(".+")
 _SKIN_TONE = re.compile(r"::skin-tone-\d$")
-UNREADABLE = (
+UNREADABLE = N_(
     "Sorry — Slack sent me this with something missing or garbled ({problem}), so I did nothing with it. "
     "Please try again; if it keeps happening, tell whoever runs Huzzah."
 )
@@ -101,7 +102,7 @@ def unreadable(kind: str, problem: Malformed) -> tuple[int, dict[str, Any]]:
     elsewhere it is a 400.
     """
     log.warning("refused a Slack %s that cannot be read: %s", kind or "request", problem)
-    words = UNREADABLE.format(problem=problem)
+    words = tr(UNREADABLE, problem=problem)
     if kind == "command":
         return 200, {"response_type": "ephemeral", "text": words}
     if kind == "view_submission":
@@ -268,7 +269,7 @@ class SlackAdapter:
 
     async def _apologise(self, address: Address, what: str) -> None:
         try:
-            await self.answer(address, Response(replies=(SORRY,)))
+            await self.answer(address, Response(replies=(sorry(),)))
         except Exception as again:
             log_failure(log, f"apologising for a Slack {what}", again)
 
@@ -297,12 +298,14 @@ class SlackAdapter:
                                 direct=bool(address.get("direct")))
         if response.form is not None:
             trigger_id = str(address.get("trigger_id") or "")
-            if trigger_id:
-                await self._open(response.form, trigger_id, channel_id)
-            elif (opener := form_button(response.form)) is not None:
-                await self._private(opener, user_id, channel_id, response_url="", direct=bool(address.get("direct")))
-            else:
-                log.warning("a form was asked for where Slack gives no trigger to open it")
+            with speaking(response.language or None):  # the modal's and the opener's own words
+                if trigger_id:
+                    await self._open(response.form, trigger_id, channel_id)
+                elif (opener := form_button(response.form)) is not None:
+                    await self._private(opener, user_id, channel_id, response_url="",
+                                        direct=bool(address.get("direct")))
+                else:
+                    log.warning("a form was asked for where Slack gives no trigger to open it")
 
     async def _open(self, form: Form, trigger_id: str, channel_id: str) -> None:
         meta = {"context": form.context, "channel": channel_id}
@@ -479,11 +482,14 @@ class SlackAdapter:
             except Exception as exc:
                 response = apology(log, "Slack form", exc)
             title = (view.get("title") or {}).get("text", "Huzzah")
-            if response.form is not None:
-                meta["context"] = response.form.context
-                await ack(response_action="update", view=modal(response.form, meta))
-            elif response.replies:
-                await ack(response_action="update", view=result_view(title, response.replies))
+            with speaking(response.language or None):
+                if response.form is not None:
+                    meta["context"] = response.form.context
+                    shown: dict[str, Any] | None = modal(response.form, meta)
+                else:
+                    shown = result_view(title, response.replies) if response.replies else None
+            if shown is not None:
+                await ack(response_action="update", view=shown)
             else:
                 await ack()
         finally:

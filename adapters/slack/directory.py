@@ -71,7 +71,7 @@ class SlackDirectory:
         if cached is not None:
             return cached
         try:
-            user = (await self.client.users_info(user=user_id))["user"]
+            user = (await self.client.users_info(user=user_id, include_locale=True))["user"]
         except SlackApiError as exc:
             if exc.response.get("error") in ("user_not_found", "users_not_found"):
                 return None
@@ -85,7 +85,7 @@ class SlackDirectory:
         everyone: list[dict[str, Any]] = []
         cursor = None
         while True:
-            page = await self.client.users_list(limit=SLACK_USERS_PAGE, cursor=cursor)
+            page = await self.client.users_list(limit=SLACK_USERS_PAGE, cursor=cursor, include_locale=True)
             members: list[dict[str, Any]] = page.get("members", [])
             for user in members:
                 self._remember(workspace, user)
@@ -101,6 +101,7 @@ class SlackDirectory:
         person = Person(
             PLATFORM, workspace or user.get("team_id", ""), user_id, name, user.get("tz") or None,
             is_bot=bool(user.get("is_bot")) or user_id == SLACKBOT, active=not user.get("deleted", False),
+            locale=user.get("locale") or None,
         )
         stored: Person = self._people.put((workspace, user_id), person)
         return stored

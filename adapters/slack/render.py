@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.codec import decode, encode
 from bot.forms import Checkboxes, Form, Note, Select, TextInput
+from bot.i18n import tr
 from bot.messages import (
     Block,
     Button,
@@ -164,7 +165,7 @@ def block_kit(block: Block, *, png_as_text: bool = True) -> Blocks:
 def blocks_of(msg: Message, *, limit: int = MAX_MESSAGE_BLOCKS, png_as_text: bool = True) -> Blocks:
     out: Blocks = [kit for block in msg.blocks for kit in block_kit(block, png_as_text=png_as_text)]
     if len(out) > limit:
-        out = [*out[: limit - 1], {"type": "context", "elements": [mrkdwn("…and more than fits in one message.")]}]
+        out = [*out[: limit - 1], {"type": "context", "elements": [mrkdwn(tr("…and more than fits in one message."))]}]
     return out
 
 
@@ -229,7 +230,7 @@ def modal(form: Form, metadata: Mapping[str, str]) -> dict[str, Any]:
     blocks = [_field(f) for f in form.fields][:MAX_VIEW_BLOCKS]
     view: dict[str, Any] = {
         "type": "modal", "callback_id": form.id, "title": plain(form.title, MAX_TITLE_CHARS),
-        "close": plain("Cancel", MAX_TITLE_CHARS), "private_metadata": json.dumps(dict(metadata)), "blocks": blocks,
+        "close": plain(tr("Cancel"), MAX_TITLE_CHARS), "private_metadata": json.dumps(dict(metadata)), "blocks": blocks,
     }
     if any(b["type"] == "input" for b in blocks):
         view["submit"] = plain(form.submit, MAX_TITLE_CHARS)
@@ -239,8 +240,8 @@ def modal(form: Form, metadata: Mapping[str, str]) -> dict[str, Any]:
 def result_view(title: str, replies: Iterable[Message]) -> dict[str, Any]:
     """What a modal turns into after it was submitted: the bot's answer, and a Close button."""
     blocks = [kit for msg in replies for kit in blocks_of(msg)][:MAX_VIEW_BLOCKS]
-    return {"type": "modal", "title": plain(title, MAX_TITLE_CHARS), "close": plain("Close", MAX_TITLE_CHARS),
-            "blocks": blocks or [{"type": "section", "text": mrkdwn("Done.")}]}
+    return {"type": "modal", "title": plain(title, MAX_TITLE_CHARS), "close": plain(tr("Close"), MAX_TITLE_CHARS),
+            "blocks": blocks or [{"type": "section", "text": mrkdwn(tr("Done."))}]}
 
 
 def form_values(state: Mapping[str, Any]) -> dict[str, str | tuple[str, ...]]:
@@ -281,7 +282,7 @@ def form_button(form: Form) -> Message | None:
     value = json.dumps(encode(form), separators=(",", ":"), ensure_ascii=False)
     if len(value) > MAX_BUTTON_VALUE_CHARS:
         return None
-    return message(text(f"Press the button to open “{form.title}” — only you will see it."),
+    return message(text(tr("Press the button to open “{form}” — only you will see it.", form=form.title)),
                    Buttons((Button(form.title[:MAX_LABEL_CHARS], OPEN_FORM, value, style="primary"),)))
 
 

@@ -4,7 +4,7 @@ under `bot/features/` (whose `__init__.py` defines a `Feature`, see `bot.feature
 from __future__ import annotations
 
 from bot.feature import Feature
-from bot.features import celebrations, checkins, digest, kudos, polls
+from bot.features import celebrations, checkins, digest, kudos, language, polls
 
 FEATURES: tuple[Feature, ...] = (
     kudos.FEATURE,
@@ -12,4 +12,5 @@ FEATURES: tuple[Feature, ...] = (
     polls.FEATURE,
     digest.FEATURE,
     celebrations.FEATURE,
+    language.FEATURE,
 )

@@ -12,6 +12,8 @@ from typing import Any
 
 from bot.grammar.errors import GrammarError
 from bot.grammar.tokens import Parts, next_word, plain
+from bot.i18n import tr
+from bot.i18n.aliases import unaliased
 from bot.limits import MAX_COMMAND_CHARS
 from bot.people import Person
 
@@ -40,18 +42,17 @@ class Grammar:
     def parse(self, parts: Parts) -> Any:
         """A command object from a feature's grammar, or a GrammarError saying what to type instead."""
         if len(plain(parts)) > MAX_COMMAND_CHARS:
-            return GrammarError(
-                f"That's longer than I can read ({MAX_COMMAND_CHARS:,} characters at most). Shorten it and try again."
-            )
-        word, rest = next_word(parts)
+            return GrammarError(tr("That's longer than I can read ({limit} characters at most). Shorten it and "
+                                   "try again.", limit=MAX_COMMAND_CHARS))
+        word, rest = next_word(unaliased(parts))
         if word is None:
             return ShowHelp()
         if self.mention is not None and (isinstance(word, Person) or word.startswith("@")):
             return self.mention(parts)
         if isinstance(word, Person):
-            return GrammarError("Start with a command, e.g. `help`.", show_help=True)
+            return GrammarError(tr("Start with a command, e.g. `help`."), show_help=True)
         verb = CORE_VERBS.get(word.casefold()) or self.verbs.get(word.casefold())
         if verb is None:
             shown = word if len(word) <= 30 else word[:29] + "…"
-            return GrammarError(f"I don't know the command “{shown}”.", show_help=True)
+            return GrammarError(tr("I don't know the command “{word}”.", word=shown), show_help=True)
         return verb(rest)

@@ -15,5 +15,7 @@ people = Table(
     Column("is_bot", Boolean, nullable=False, default=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("first_seen", UTCDateTime, nullable=False),
+    Column("locale", String(35)),  # what the platform says they use (`vi-VN`), refreshed as they come
+    Column("language", String(16)),  # their own choice (`language zh-TW`); NULL: what the platform says
     UniqueConstraint("platform", "workspace", "user_id", name="uq_people_account"),
 )

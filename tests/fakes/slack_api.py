@@ -106,6 +106,8 @@ class FakeSlackAPI:
     """What the app sent back over Socket Mode (acks carrying `envelope_id`)."""
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    locales: dict[str, str] = field(default_factory=dict)
+    """Each user's Slack language (`vi-VN`), given by users.info only with include_locale."""
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     usergroups: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     """User group id → (handle, member ids), as usergroups.users.list answers."""
@@ -141,8 +143,8 @@ class FakeSlackAPI:
     # ---- the workspace -------------------------------------------------------------------------------
 
     def add_user(self, user_id: str, name: str, *, real_name: str = "", tz: str = "Europe/London",
-                 is_bot: bool = False, deleted: bool = False) -> dict[str, Any]:
-        """A user object as users.info returns it."""
+                 is_bot: bool = False, deleted: bool = False, locale: str = "en-US") -> dict[str, Any]:
+        """A user object as users.info returns it (`locale` only when asked with include_locale, as Slack does)."""
         shown = real_name or name.title()
         user = {
             "id": user_id, "team_id": self.team_id, "name": name, "real_name": shown, "deleted": deleted,
@@ -153,6 +155,7 @@ class FakeSlackAPI:
                         "email": f"{name}@example.com"},
         }
         self.users[user_id] = user
+        self.locales[user_id] = locale
         return user
 
     def add_channel(self, channel_id: str, name: str, *, members: list[str] | None = None,
@@ -452,7 +455,7 @@ class FakeSlackAPI:
 
     def _users_list(self, params: dict[str, Any]) -> dict[str, Any]:
         limit = min(int(params.get("limit") or 100), self.users_page)
-        return _listed("members", list(self.users.values()), {**params, "limit": limit})
+        return _listed("members", [self._described(u, params) for u in self.users.values()], {**params, "limit": limit})
 
     def _usergroups_list(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "usergroups": [{"id": g, "handle": h} for g, (h, _) in self.usergroups.items()]}
@@ -467,7 +470,13 @@ class FakeSlackAPI:
         user = self.users.get(str(params.get("user", "")))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
-        return {"ok": True, "user": user}
+        return {"ok": True, "user": self._described(user, params)}
+
+    def _described(self, user: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """A user object, with their language only when asked for it (`include_locale`), as Slack does."""
+        if str(params.get("include_locale", "")).lower() in ("true", "1"):
+            return {**user, "locale": self.locales.get(user["id"], "en-US")}
+        return user
 
     def _view(self, params: dict[str, Any]) -> dict[str, Any]:
         view = params.get("view") or {}

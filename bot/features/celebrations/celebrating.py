@@ -15,20 +15,22 @@ from bot.features.celebrations.grammar import ChooseCelebration
 from bot.features.celebrations.occasions import Listed, Occasion, occasions_on, read_listed
 from bot.features.celebrations.settings import CelebrationsSettings
 from bot.features.celebrations.views import congrats_note, private_note, public_post
+from bot.i18n import N_, speaking, tr, tr_parts, workspace_language
 from bot.incoming import Pressed, Said
 from bot.messages import say
 from bot.outbox import send_later
 from bot.outgoing import Delivery, Direct, Post, Response, reply
 from bot.people import Channel, Person
+from bot.speakers import language_in
 from storage.celebrations import account, choice_of, choose
 from storage.people import upsert_person
 
 log = logging.getLogger(__name__)
 
 CHOSEN = {
-    "on": "🎉 Your days will be celebrated in the team channel (if HR has listed them).",
-    "private": "🤫 Your days will be marked with a note only you see — nothing in the team channel.",
-    "off": "👍 Your days won't be celebrated. `celebrate on` or `celebrate private` changes that any time.",
+    "on": N_("🎉 Your days will be celebrated in the team channel (if HR has listed them)."),
+    "private": N_("🤫 Your days will be marked with a note only you see — nothing in the team channel."),
+    "off": N_("👍 Your days won't be celebrated. `celebrate on` or `celebrate private` changes that any time."),
 }
 
 
@@ -60,7 +62,7 @@ class Celebrations:
         async with self.ctx.db.transaction() as conn:
             pid = await upsert_person(conn, said.sender, self.ctx.clock.now())
             await choose(conn, pid, cmd.choice, self.ctx.clock.now())
-        return reply(say(CHOSEN[cmd.choice]))
+        return reply(say(tr(CHOSEN[cmd.choice])))
 
     async def tick(self) -> None:
         """Queue what is due: each delivery's key names the person, occasion and local day, so a later tick,
@@ -76,8 +78,10 @@ class Celebrations:
                 local = now.astimezone(zone_or(listed.timezone or person.tz, self.ctx.settings.zone))
                 if local.hour < self.settings.hour:
                     continue
+                reads = await language_in(conn, person) if choice == "private" else workspace_language()
                 for occasion in occasions_on(listed, local.date()):
-                    delivery = self._delivery(person, occasion, choice, local.date())
+                    with speaking(reads):
+                        delivery = self._delivery(person, occasion, choice, local.date())
                     if delivery is not None:
                         key = _key(occasion.kind, listed.platform, listed.user_id, local.date().isoformat())
                         await send_later(conn, delivery, now, key=key)
@@ -99,20 +103,22 @@ class Celebrations:
         """"Say congrats": a note to the person from whoever pressed, once each."""
         found = self._pressed(pressed.value)
         if found is None:
-            return reply(say("That button is out of date — congratulate them in the channel instead. 🎉"))
+            return reply(say(tr("That button is out of date — congratulate them in the channel instead. 🎉")))
         listed, occasion, day = found
         if (pressed.sender.platform, pressed.sender.user_id) == (listed.platform, listed.user_id):
-            return reply(say("It's your day — enjoy it! 🎉"))
+            return reply(say(tr("It's your day — enjoy it! 🎉")))
         now = self.ctx.clock.now()
         async with self.ctx.db.transaction() as conn:
             known = await account(conn, listed.platform, listed.user_id)
             person = known[1] if known else Person(listed.platform, pressed.sender.workspace, listed.user_id)
             key = _key("congrats", occasion.kind, listed.platform, listed.user_id, day,
                        f"{pressed.sender.platform}:{pressed.sender.user_id}")
-            sent = await send_later(conn, Direct(person, congrats_note(pressed.sender, occasion)), now, key=key)
+            with speaking(await language_in(conn, person)):
+                note = congrats_note(pressed.sender, occasion)
+            sent = await send_later(conn, Direct(person, note), now, key=key)
         if not sent:
-            return reply(say("You've already sent your congrats — they'll see it. 💌"))
-        return reply(say("💌 Sent — ", person, " will get your congrats."))
+            return reply(say(tr("You've already sent your congrats — they'll see it. 💌")))
+        return reply(say(*tr_parts("💌 Sent — {person} will get your congrats.", person=person)))
 
     def _pressed(self, value: str) -> tuple[Listed, Occasion, str] | None:
         """The occasion a button names, if HR still lists that person for it (a forged value finds nothing)."""

@@ -8,6 +8,7 @@ from typing import Literal
 from bot.grammar.errors import GrammarError
 from bot.grammar.help import HelpEntry
 from bot.grammar.tokens import Parts, plain
+from bot.i18n import N_, tr
 
 Choice = Literal["on", "off", "private"]
 CHOICES: tuple[Choice, ...] = ("on", "off", "private")
@@ -19,8 +20,8 @@ class ChooseCelebration:
 
 
 HELP = (
-    HelpEntry("celebrate off|private|on", "How your birthday and work anniversaries are marked: not at all, "
-              "only to you, or in the team channel", "celebrate private"),
+    HelpEntry("celebrate off|private|on", N_("How your birthday and work anniversaries are marked: not at all, "
+                                             "only to you, or in the team channel"), "celebrate private"),
 )
 
 
@@ -29,5 +30,5 @@ def parse_celebrate(parts: Parts) -> ChooseCelebration | GrammarError:
     for choice in CHOICES:
         if word == choice:
             return ChooseCelebration(choice)
-    return GrammarError("Try `celebrate off` (never), `celebrate private` (only a note to you) or "
-                        "`celebrate on` (a post in the team channel).")
+    return GrammarError(tr("Try `celebrate off` (never), `celebrate private` (only a note to you) or "
+                           "`celebrate on` (a post in the team channel)."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.features.celebrations.occasions import Occasion
+from bot.i18n import tr, tr_parts, tr_plural
 from bot.messages import Button, Buttons, Message, footnote, message, text
 from bot.people import Person
 
@@ -13,36 +14,35 @@ def _wish(occasion: Occasion) -> tuple[str, str]:
     """(emoji, words) for the day."""
     match occasion.kind:
         case "birthday":
-            return "🎂", "Happy birthday"
+            return "🎂", tr("Happy birthday")
         case "anniversary":
-            years = f"{occasion.years} year{'s' if occasion.years != 1 else ''}"
-            return "🎊", f"Happy {years} with the team"
-    return "👋", "Welcome to your first week"
+            return "🎊", tr_plural("Happy {n} year with the team", "Happy {n} years with the team", occasion.years)
+    return "👋", tr("Welcome to your first week")
 
 
 def public_post(person: Person, occasion: Occasion, value: str) -> Message:
     emoji, words = _wish(occasion)
     return message(
-        text(f"{emoji} {words}, ", person, "!"),
-        Buttons((Button("🎉 Say congrats", CONGRATS, value, style="primary"),)),
-        footnote("Press the button and they'll get a note from you."),
-        summary=f"{emoji} {words}, {person.label}!",
+        text(f"{emoji} ", *tr_parts("{wish}, {person}!", wish=words, person=person)),
+        Buttons((Button(tr("🎉 Say congrats"), CONGRATS, value, style="primary"),)),
+        footnote(tr("Press the button and they'll get a note from you.")),
+        summary=f"{emoji} " + tr("{wish}, {person}!", wish=words, person=person.label),
     )
 
 
 def private_note(occasion: Occasion) -> Message:
     emoji, words = _wish(occasion)
     return message(
-        text(f"{emoji} {words}! Everyone at Huzzah is glad you're here."),
-        footnote("Only you see this: you chose `celebrate private`. `celebrate on` shares your day with the team; "
-                 "`celebrate off` stops these notes."),
+        text(f"{emoji} " + tr("{wish}! Everyone at Huzzah is glad you're here.", wish=words)),
+        footnote(tr("Only you see this: you chose `celebrate private`. `celebrate on` shares your day with the team; "
+                    "`celebrate off` stops these notes.")),
     )
 
 
 def congrats_note(sender: Person, occasion: Occasion) -> Message:
     emoji, words = _wish(occasion)
     return message(
-        text(f"{emoji} ", sender, f" says: {words}!"),
-        footnote("From the button under your celebration in the team channel."),
-        summary=f"{emoji} {sender.label} says: {words}!",
+        text(f"{emoji} ", *tr_parts("{sender} says: {wish}!", sender=sender, wish=words)),
+        footnote(tr("From the button under your celebration in the team channel.")),
+        summary=f"{emoji} " + tr("{sender} says: {wish}!", sender=sender.label, wish=words),
     )

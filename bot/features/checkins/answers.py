@@ -26,8 +26,10 @@ from bot.features.checkins.views import (
     SWITCHED_OFF,
     THANKS,
     question,
+    told,
     vent_form,
 )
+from bot.i18n import tr
 from bot.incoming import Pressed, Said
 from bot.messages import say
 from bot.metrics import CHECKIN_INVITATIONS
@@ -56,29 +58,29 @@ class Answers(CheckinService):
         """A mood button: counted once, never echoed — the reply says only that it was recorded."""
         round_id, _, raw = pressed.value.partition(":")
         if raw not in {"1", "2", "3", "4", "5"}:
-            return reply(STALE)
+            return reply(told(STALE))
         now = self.ctx.clock.now()
         async with self.ctx.db.transaction() as conn:
             found = await repo.get_round(conn, round_id)
             if found is None:
-                return reply(STALE)
+                return reply(told(STALE))
             if not found.is_open(now) or not await repo.hold_open(conn, found.id):
-                return reply(CLOSED)
+                return reply(told(CLOSED))
             me = await person_id(conn, pressed.sender)
             if me is None or not await repo.is_invited(conn, found.id, me):
-                return reply(NOT_YOURS)
+                return reply(told(NOT_YOURS))
             if not await repo.record_mood(conn, self.ctx.db.key, found, me, int(raw)):
-                return reply(ALREADY)
+                return reply(told(ALREADY))
         await self.ctx.db.forget_page_history()
-        return Response(replies=(THANKS,), form=vent_form(self.settings, found.id))
+        return Response(replies=(told(THANKS),), form=vent_form(self.settings, found.id))
 
     async def start(self, said: Said, _cmd: StartCheckin) -> Response:
         """`checkin`: this round's question right now, privately, once per round."""
         if not self.settings.section(CheckinSettings).enabled:
-            return reply(SWITCHED_OFF)
+            return reply(told(SWITCHED_OFF))
         member = await self.members.find(said.sender)
         if member is None:
-            return reply(NO_TEAM)
+            return reply(told(NO_TEAM))
         team, person = member
         now = self.ctx.clock.now()
         async with self.ctx.db.transaction() as conn:
@@ -86,10 +88,10 @@ class Answers(CheckinService):
             slot = slot_for(self.settings, person.tz, (await repo.prefs_of(conn, [me])).get(me))
             found = await current_round(conn, self.ctx.db.key, self.settings, team, slot, now, me)
             if await repo.has_answered(conn, self.ctx.db.key, found.id, me):
-                return reply(say(
-                    f"You've already checked in this round — thank you. Your next check-in: "
-                    f"{when(slot.next_after(found.closes_at), slot)}. `vent` is open any time."
-                ))
+                return reply(say(tr(
+                    "You've already checked in this round — thank you. Your next check-in: {next}. "
+                    "`vent` is open any time.", next=when(slot.next_after(found.closes_at), slot),
+                )))
             closes = max(found.closes_at, now + timedelta(days=self.settings.section(CheckinSettings).open_days))
             invited = await repo.add_invite(conn, found.id, me, now)
             if invited:

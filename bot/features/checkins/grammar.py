@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.grammar.errors import GrammarError
 from bot.grammar.help import HelpEntry
 from bot.grammar.tokens import Parts, is_blank, next_word, plain, strip
+from bot.i18n import N_, tr
 
 CHECKIN_VERBS = ("checkin", "check-in")
 VENT_VERBS = ("vent",)
@@ -17,7 +18,7 @@ DAYS = {
     "friday": "fri", "sat": "sat", "saturday": "sat", "sun": "sun", "sunday": "sun",
 }
 _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
-_EXAMPLE = "e.g. `checkin at thu 22:00` or `checkin at friday 3pm`"
+EXAMPLE = "`checkin at thu 22:00`, `checkin at friday 3pm`"
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,11 @@ class OpenVent:
 
 
 HELP = (
-    HelpEntry("checkin", "Answer this week's anonymous mood check-in now", "checkin"),
-    HelpEntry("checkin at <day> <HH:MM>", "Move your weekly check-in to suit your shift (your time zone)",
+    HelpEntry("checkin", N_("Answer this week's anonymous mood check-in now"), "checkin"),
+    HelpEntry("checkin at <day> <HH:MM>", N_("Move your weekly check-in to suit your shift (your time zone)"),
               "checkin at thu 22:00"),
-    HelpEntry("checkin off | on", "Stop or resume your weekly check-in", "checkin off"),
-    HelpEntry("vent", "Say what's on your mind, anonymously, in a private form", "vent"),
+    HelpEntry("checkin off | on", N_("Stop or resume your weekly check-in"), "checkin off"),
+    HelpEntry("vent", N_("Say what's on your mind, anonymously, in a private form"), "vent"),
 )
 
 
@@ -71,7 +72,8 @@ def parse_checkin(parts: Parts) -> StartCheckin | MoveCheckin | SwitchCheckins |
     if word is None:
         return StartCheckin()
     if not isinstance(word, str):
-        return GrammarError("Check-ins are only about you — try `checkin`, `checkin off` or `checkin at thu 22:00`.")
+        return GrammarError(tr("Check-ins are only about you — try `checkin`, `checkin off` or "
+                               "`checkin at thu 22:00`."))
     verb = word.casefold()
     if verb in ("on", "off") and is_blank(rest):
         return SwitchCheckins(on=verb == "on")
@@ -81,19 +83,19 @@ def parse_checkin(parts: Parts) -> StartCheckin | MoveCheckin | SwitchCheckins |
         return _parse_move(rest)
     if verb in DAYS:
         return _parse_move(parts)
-    return GrammarError(
-        f"I can start your check-in (`checkin`), move it ({_EXAMPLE[5:]}) or switch it `off` or `on`."
-    )
+    return GrammarError(tr("I can start your check-in (`checkin`), move it ({examples}) or switch it `off` or `on`.",
+                           examples=EXAMPLE))
 
 
 def _parse_move(parts: Parts) -> MoveCheckin | GrammarError:
     day_word, rest = next_word(parts)
     day = DAYS.get(day_word.casefold().rstrip(",")) if isinstance(day_word, str) else None
     if day is None:
-        return GrammarError(f"Tell me a day and a time, {_EXAMPLE}.")
+        return GrammarError(tr("Tell me a day and a time, e.g. {examples}.", examples=EXAMPLE))
     time = parse_time(plain(strip(rest)))
     if time is None:
-        return GrammarError(f"I couldn't read “{plain(strip(rest))[:20]}” as a time of day — {_EXAMPLE}.")
+        return GrammarError(tr("I couldn't read “{typed}” as a time of day — e.g. {examples}.",
+                                   typed=plain(strip(rest))[:20], examples=EXAMPLE))
     return MoveCheckin(day, time)
 
 

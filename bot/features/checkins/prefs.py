@@ -6,6 +6,7 @@ from bot.features.checkins.grammar import MoveCheckin, SwitchCheckins
 from bot.features.checkins.members import CheckinService
 from bot.features.checkins.rounds import when
 from bot.features.checkins.schedule import slot_for
+from bot.i18n import tr
 from bot.incoming import Said
 from bot.messages import footnote, message, text
 from bot.outgoing import Response, reply
@@ -25,15 +26,15 @@ class Preferences(CheckinService):
         slot = slot_for(self.settings, tz, prefs)
         notes = []
         if not tz:
-            notes.append(footnote(f"I don't know your time zone, so I'm using {slot.zone.key}. "
-                                 "Set yours in your profile and I'll follow it."))
+            notes.append(footnote(tr("I don't know your time zone, so I'm using {zone}. "
+                                     "Set yours in your profile and I'll follow it.", zone=slot.zone.key)))
         if prefs.opted_out:
-            notes.append(footnote("Check-ins are off for you — `checkin on` to start them again."))
+            notes.append(footnote(tr("Check-ins are off for you — `checkin on` to start them again.")))
         if member is None:
-            notes.append(footnote("You're not in any team's channels yet, so there's nothing to ask you for now."))
+            notes.append(footnote(tr("You're not in any team's channels yet, so there's nothing to ask you for now.")))
         return reply(message(
-            text(f"🗓️ Done — your check-in is now on {slot.describe()}. "
-                 f"Next one: {when(slot.next_after(now), slot)}."),
+            text(tr("🗓️ Done — your check-in is now on {slot}. Next one: {next}.", slot=slot.describe(),
+                    next=when(slot.next_after(now), slot))),
             *notes,
         ))
 
@@ -43,9 +44,9 @@ class Preferences(CheckinService):
             me = await upsert_person(conn, said.sender, now)
             await repo.set_prefs(conn, me, opted_out=not cmd.on)
         if cmd.on:
-            return reply(message(text("👋 Welcome back — you'll get the weekly check-in again."),
-                                 footnote("Type `checkin` to answer this week's now.")))
+            return reply(message(text(tr("👋 Welcome back — you'll get the weekly check-in again.")),
+                                 footnote(tr("Type `checkin` to answer this week's now."))))
         return reply(message(
-            text("OK — no more check-ins for you. Nobody is told that you opted out."),
-            footnote("`checkin on` brings them back, and `vent` stays open whenever you need it."),
+            text(tr("OK — no more check-ins for you. Nobody is told that you opted out.")),
+            footnote(tr("`checkin on` brings them back, and `vent` stays open whenever you need it.")),
         ))

@@ -18,16 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.context import Context
 from bot.features.checkins.limits import MOOD_TREND_ROUNDS
+from bot.i18n import N_, tr
 from bot.reports import MoodReport
 from storage import checkins as repo
 
-TOO_FEW = "not enough answers to share without risking anyone's anonymity"
-DIFFERENCING = (
+TOO_FEW = N_("not enough answers to share without risking anyone's anonymity")
+DIFFERENCING = N_(
     "withheld so that a smaller team's figures can't be worked out by subtracting from the organisation-wide "
-    "ones — " + TOO_FEW
+    "ones — not enough answers to share without risking anyone's anonymity"
 )
-NO_ROUND = "no check-in round ran for this team that week"
-STILL_OPEN = "this round is still open — its figures and comments are shared after it closes"
+NO_ROUND = N_("no check-in round ran for this team that week")
+STILL_OPEN = N_("this round is still open — its figures and comments are shared after it closes")
 
 
 def withheld_teams(figures: Iterable[repo.RoundFigures], min_group: int) -> tuple[set[str], bool]:
@@ -102,7 +103,8 @@ def _report(team: str, week: str, figures: list[repo.RoundFigures], shown: bool,
 async def _vents(ctx: Context, conn: AsyncConnection, figures: repo.RoundFigures) -> tuple[tuple[str, ...] | None, str]:
     needed = ctx.settings.anonymity.min_free_text_group
     if figures.answered < needed:
-        return None, f"comments need at least {needed} answers, so that no one is recognised by what they wrote"
+        return None, tr("comments need at least {needed} answers, so that no one is recognised by what they wrote",
+                        needed=needed)
     return tuple(await repo.vents_of(conn, figures.round.id)), ""
 
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.config import WEEKDAYS
 from bot.failures import log_failure
 from bot.features.checkins.members import CheckinService
-from bot.features.checkins.schedule import DAY_NAMES, Slot, first_close, slot_for
+from bot.features.checkins.schedule import Slot, first_close, slot_for
 from bot.features.checkins.settings import CheckinSettings
 from bot.features.checkins.views import question
+from bot.i18n import speaking, tr, weekday
+from bot.i18n import when as when_
 from bot.metrics import CHECKIN_ANSWERS, CHECKIN_INVITATIONS, CHECKIN_REMINDERS, CHECKIN_ROUNDS_CLOSED, CHECKIN_VENTS
 from bot.outbox import send_later
 from bot.outgoing import Direct
 from bot.people import Person
+from bot.speakers import language_in
 from storage import checkins as repo
 from storage.people import people_by_id, upsert_person
 
@@ -27,9 +29,10 @@ log = logging.getLogger(__name__)
 
 
 def when(moment: datetime, slot: Slot) -> str:
-    """`Monday 23 Nov at 15:00` in the slot's time zone."""
+    """`Monday 23 Nov at 15:00` in the slot's time zone, written as the reader's language writes dates."""
     local = moment.astimezone(slot.zone)
-    return f"{DAY_NAMES[WEEKDAYS[local.weekday()]]} {local:%d %b} at {local:%H:%M}"
+    return tr("{day} {date} at {time}", day=weekday(local.weekday()), date=when_(local, "dMMM"),
+              time=when_(local, "Hm"))
 
 
 def invite_key(round_id: str, person_id: int) -> str:
@@ -91,7 +94,8 @@ class Rounds(CheckinService):
             if not found.is_open(now) or not await repo.add_invite(conn, found.id, pid, now):
                 return
             await repo.keep_open_until(conn, found.id, closes)
-            dm = Direct(person, question(self.settings, found.id, when(closes, slot)))
+            with speaking(await language_in(conn, person)):
+                dm = Direct(person, question(self.settings, found.id, when(closes, slot)))
             await send_later(conn, dm, now, key=invite_key(found.id, pid))
         self.ctx.metrics.count(CHECKIN_INVITATIONS, how="scheduled")
 
@@ -109,7 +113,8 @@ class Rounds(CheckinService):
                 if person is None or found is None or not person.active or (pref and pref.opted_out):
                     continue
                 slot = slot_for(self.settings, person.tz, pref)
-                dm = Direct(person, question(self.settings, round_id, when(found.closes_at, slot), reminder=True))
+                with speaking(await language_in(conn, person)):
+                    dm = Direct(person, question(self.settings, round_id, when(found.closes_at, slot), reminder=True))
                 await send_later(conn, dm, now, key=f"{invite_key(round_id, pid)}:reminder")
             self.ctx.metrics.count(CHECKIN_REMINDERS)
 

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 from bot.calendar import iso_week, week_start, zone_or
 from bot.config import WEEKDAYS, Settings
 from bot.features.checkins.settings import CheckinSettings
+from bot.i18n import tr, weekday
 from storage.checkins import Prefs
 
-DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-                     strict=True))
 LAST_WEEK_ENDS = timedelta(days=7, hours=12)
 """From a week's Monday 00:00 UTC until that week is over everywhere (UTC-12 reaches Monday 12 hours later)."""
 
@@ -44,7 +43,8 @@ class Slot:
         return iso_week(ask_at, self.zone)
 
     def describe(self) -> str:
-        return f"{DAY_NAMES[self.day]}s at {self.time} ({self.zone.key})"
+        return tr("{day}s at {time} ({zone})", day=weekday(WEEKDAYS.index(self.day)), time=self.time,
+                  zone=self.zone.key)
 
 
 def slot_for(settings: Settings, tz: str | None, prefs: Prefs | None) -> Slot:

@@ -29,10 +29,11 @@ from bot.features.checkins.views import (
     VENT_TOO_LATE,
     VENT_TOO_LONG,
     crisis,
+    told,
     vent_form,
 )
 from bot.incoming import Pressed, Said, Submitted
-from bot.messages import Message, say
+from bot.messages import Message
 from bot.outgoing import Response, reply
 from bot.people import Person
 from storage import checkins as repo
@@ -42,14 +43,14 @@ from storage.people import person_id
 class Vents(CheckinService):
     async def open(self, said: Said, cmd: OpenVent) -> Response:
         if not self.settings.section(CheckinSettings).enabled:
-            return reply(SWITCHED_OFF)
-        notes = (say(TYPED_IN_CHAT),) if cmd.typed else ()
+            return reply(told(SWITCHED_OFF))
+        notes = (told(TYPED_IN_CHAT),) if cmd.typed else ()
         return Response(replies=notes, form=vent_form(self.settings))
 
     async def press(self, pressed: Pressed) -> Response:
         """The question's vent button: its form, unless that question was someone else's."""
         if pressed.value and not await self._may_answer(pressed.value, pressed.sender):
-            return reply(NOT_YOURS)
+            return reply(told(NOT_YOURS))
         return Response(form=vent_form(self.settings, pressed.value))
 
     async def submit(self, submitted: Submitted) -> Response:
@@ -65,16 +66,16 @@ class Vents(CheckinService):
 
     async def _keep(self, submitted: Submitted, body: str, discard: bool) -> Message:
         if not body:
-            return VENT_EMPTY
+            return told(VENT_EMPTY)
         if discard:
-            return VENT_DISCARDED
+            return told(VENT_DISCARDED)
         if len(body) > MAX_VENT_CHARS:
-            return VENT_TOO_LONG
+            return told(VENT_TOO_LONG, limit=MAX_VENT_CHARS)
         if submitted.context and not await self._may_answer(submitted.context, submitted.sender):
-            return VENT_NOT_YOURS
+            return told(VENT_NOT_YOURS)
         member = await self.members.find(submitted.sender)
         if member is None:
-            return NO_TEAM
+            return told(NO_TEAM)
         team, person = member
         now = self.ctx.clock.now()
         async with self.ctx.db.transaction() as conn:
@@ -83,10 +84,10 @@ class Vents(CheckinService):
                 found = await current_round(conn, self.ctx.db.key, self.settings, team,
                                             slot_for(self.settings, person.tz, None), now)
             if not await repo.hold_open(conn, found.id):
-                return VENT_TOO_LATE
+                return told(VENT_TOO_LATE)
             await repo.add_vent(conn, found, body)
         await self.ctx.db.forget_page_history()
-        return VENT_KEPT
+        return told(VENT_KEPT)
 
     async def _may_answer(self, round_id: str, sender: Person) -> bool:
         """Whether a vent for this round may come from this person: they were asked in it (or the round is long

@@ -10,6 +10,7 @@ column get their team's digest too.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,10 +19,12 @@ from bot.config import Settings, TeamSettings, parse_where
 from bot.context import Context
 from bot.failures import log_failure
 from bot.features.digest.settings import DigestSettings
+from bot.i18n import workspace_language
 from bot.membership import MembershipError, read_members
 from bot.messages import Message
 from bot.outgoing import Delivery, Direct, Post
 from bot.people import Channel, Person
+from bot.speakers import language_in
 from storage.digest import home_workspace
 
 log = logging.getLogger(__name__)
@@ -86,20 +89,36 @@ async def csv_managers(ctx: Context, team: str) -> list[Person]:
     return [p for p in dict.fromkeys(found) if p.active and not p.is_bot]
 
 
-async def deliveries(
-    conn: AsyncConnection, prefix: str, team: str, audience: Audience, msg: Message, *,
-    private: Message | None = None, more_managers: list[Person] | tuple[Person, ...] = (),
-) -> list[tuple[str, Delivery]]:
-    """(key, delivery) per recipient: `prefix` + the recipient, so a resumed run never posts twice.
+Written = tuple[Message, Message | None]
+"""A digest in one language: what is posted, and what managers get by DM when it says more (fairness nudges)."""
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One recipient: the delivery's key (`prefix` + the recipient, so a resumed run never posts twice), where it
+    goes, and the language they read — a manager's own, the workspace's in a channel."""
+
+    key: str
+    to: Channel | Person
+    language: str
+
+    def delivery(self, written: Mapping[str, Written]) -> Delivery:
+        posted, private = written[self.language]
+        return Post(self.to, posted) if isinstance(self.to, Channel) else Direct(self.to, private or posted)
+
+
+async def readers(
+    conn: AsyncConnection, prefix: str, team: str, audience: Audience, *,
+    more_managers: list[Person] | tuple[Person, ...] = (),
+) -> list[Reader]:
+    """Everyone a digest goes to.
 
     `team`: whose workspace to post in on each platform (any name: the busiest workspace is the fallback).
-    `private`: what managers get by DM when it says more than the channel post (fairness nudges);
     `more_managers`: those found outside app.yaml (`csv_managers`, looked up before the transaction).
     A platform the team has never been seen on is skipped (with a warning): there is no workspace to post in.
     """
-    out: list[tuple[str, Delivery]] = []
+    out: list[Reader] = []
     workspaces: dict[str, str | None] = {}
-    to_managers = private or msg
 
     async def workspace(platform: str) -> str | None:
         if platform not in workspaces:
@@ -113,7 +132,7 @@ async def deliveries(
         ws = await workspace(where.platform)
         if ws is not None:
             channel = Channel(where.platform, ws, where.ref, name=where.ref)
-            out.append((f"{prefix}:post:{raw}", Post(channel, msg)))
+            out.append(Reader(f"{prefix}:post:{raw}", channel, workspace_language()))
     named: set[tuple[str, str]] = set()
     for raw in audience.managers:
         platform, _, user = raw.partition(":")
@@ -121,9 +140,11 @@ async def deliveries(
         if ws is not None:
             user = user.strip().lstrip("@")
             named.add((platform, user))
-            out.append((f"{prefix}:dm:{raw}", Direct(Person(platform, ws, user, user), to_managers)))
+            manager = Person(platform, ws, user, user)
+            out.append(Reader(f"{prefix}:dm:{raw}", manager, await language_in(conn, manager)))
     for person in more_managers:
         if (person.platform, person.user_id) not in named:
             named.add((person.platform, person.user_id))
-            out.append((f"{prefix}:dm:{person.platform}:{person.user_id}", Direct(person, to_managers)))
+            out.append(Reader(f"{prefix}:dm:{person.platform}:{person.user_id}", person,
+                              await language_in(conn, person)))
     return out

@@ -10,6 +10,7 @@ from bot.context import Context
 from bot.features.digest.settings import DigestSettings
 from bot.features.digest.view import highlight
 from bot.features.digest.week import Week
+from bot.i18n import tr
 from bot.messages import Block, Message, Strong, footnote, message, text
 from bot.people import Person
 from storage.kudos import KudosRecord, get_kudos
@@ -34,8 +35,8 @@ async def brag_highlights(ctx: Context, week: Week) -> list[KudosRecord]:
 
 
 def brag_message(settings: Settings, week: Week, records: list[KudosRecord]) -> Message:
-    blocks: list[Block] = [text(Strong("🎉 Kudos from around the company"), f"  {week.span()}")]
+    blocks: list[Block] = [text(Strong(tr("🎉 Kudos from around the company")), f"  {week.span()}")]
     for record in records:
         blocks += [footnote(record.team), *highlight(settings, record)]
-    blocks.append(footnote("Anyone can keep themselves off this list: type `feature off` to Huzzah."))
-    return message(*blocks, summary=f"🎉 {len(records)} kudos from around the company")
+    blocks.append(footnote(tr("Anyone can keep themselves off this list: type `feature off` to Huzzah.")))
+    return message(*blocks, summary=tr("🎉 {count} kudos from around the company", count=len(records)))

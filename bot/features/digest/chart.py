@@ -16,9 +16,13 @@ from PIL import Image as Picture
 from PIL import ImageDraw, ImageFont
 
 from bot.features.digest.week import Week
+from bot.i18n import N_, decimal, number, tr, weekday
 from bot.messages import Image
 
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MOOD_TITLE = N_("Mood, six weeks")
+KUDOS_TITLE = N_("Kudos per day")
+NO_MOOD = N_("no mood figures")
 INK = "#3b3b4f"
 MOOD = "#7a5cc4"
 KUDOS = "#f2a93b"
@@ -39,13 +43,21 @@ def _short(week: str) -> str:
 
 
 def alt_text(trend: tuple[tuple[str, float | None], ...], per_day: tuple[int, ...]) -> str:
+    """What the chart shows, in words, in the reader's language."""
     if trend:
-        mood = ", ".join(f"{_short(w)} {'withheld' if v is None else f'{v:.1f}'}" for w, v in trend)
-        mood_part = f"Mood average by week (1 to 5): {mood}."
+        mood = ", ".join(f"{_short(w)} {tr('withheld') if v is None else decimal(v)}" for w, v in trend)
+        mood_part = tr("Mood average by week (1 to 5): {mood}.", mood=mood)
     else:
-        mood_part = "No mood figures this time."
-    kudos = ", ".join(f"{d} {n}" for d, n in zip(DAYS, per_day, strict=True))
-    return f"{mood_part} Kudos per day: {kudos}."
+        mood_part = tr("No mood figures this time.")
+    kudos = ", ".join(f"{weekday(i, 'abbreviated')} {number(n)}" for i, n in enumerate(per_day))
+    return tr("{mood} Kudos per day: {kudos}.", mood=mood_part, kudos=kudos)
+
+
+def _drawn(words: str, english: str, font: Font) -> str:
+    """`words` where the chart's font has every letter of them; else the English (Pillow's own font is Latin-only,
+    so Chinese and Vietnamese labels would come out as boxes — the alt text and title carry the translation)."""
+    missing = bytes(font.getmask("\uffff"))
+    return words if all(c.isspace() or bytes(font.getmask(c)) != missing for c in words) else english
 
 
 def draw(week: Week, trend: tuple[tuple[str, float | None], ...], per_day: tuple[int, ...]) -> Image:
@@ -57,7 +69,8 @@ def draw(week: Week, trend: tuple[tuple[str, float | None], ...], per_day: tuple
     split = width * 3 // 5  # the mood panel is 3/5 of the width, as six weeks need more room than seven bars
     _mood_panel(pen, (0, 0, split, height), trend, title, label)
     _kudos_panel(pen, (split, 0, width, height), per_day, title, label)
-    return Image(alt=alt_text(trend, per_day), png=small_png(picture), title=f"Mood and kudos, {week.label}")
+    return Image(alt=alt_text(trend, per_day), png=small_png(picture),
+                 title=tr("Mood and kudos, {week}", week=week.label))
 
 
 def font(px: int) -> Font:
@@ -104,11 +117,12 @@ def scale(value: float, low: float, high: float, start: float, end: float) -> fl
 def _mood_panel(pen: ImageDraw.ImageDraw, panel: Box, trend: tuple[tuple[str, float | None], ...], title: Font,
                 label: Font) -> None:
     ticks = (1, 2, 3, 4, 5)
-    box = _plot_area(pen, panel, "Mood, six weeks", title, label, [str(t) for t in ticks])
+    box = _plot_area(pen, panel, _drawn(tr(MOOD_TITLE), MOOD_TITLE, title), title, label, [str(t) for t in ticks])
     x0, y0, x1, y1 = box
     _y_ticks(pen, box, ticks, 1, 5, label)
     if not trend:
-        pen.text(((x0 + x1) / 2, (y0 + y1) / 2), "no mood figures", fill=INK, font=label, anchor="mm")
+        empty = _drawn(tr(NO_MOOD), NO_MOOD, label)
+        pen.text(((x0 + x1) / 2, (y0 + y1) / 2), empty, fill=INK, font=label, anchor="mm")
         return
     pad = (x1 - x0) * 0.05
     step = (x1 - x0 - 2 * pad) / max(len(trend) - 1, 1)
@@ -135,11 +149,12 @@ def _integer_ticks(top: int) -> list[int]:
 
 def _kudos_panel(pen: ImageDraw.ImageDraw, panel: Box, per_day: tuple[int, ...], title: Font, label: Font) -> None:
     ticks = _integer_ticks(max(per_day, default=0))
-    box = _plot_area(pen, panel, "Kudos per day", title, label, [str(t) for t in ticks])
+    box = _plot_area(pen, panel, _drawn(tr(KUDOS_TITLE), KUDOS_TITLE, title), title, label, [str(t) for t in ticks])
     x0, y0, x1, y1 = box
     _y_ticks(pen, box, ticks, 0, ticks[-1], label)
-    slot = (x1 - x0) / len(DAYS)
-    for i, (day, count) in enumerate(zip(DAYS, per_day, strict=True)):
+    days = [_drawn(weekday(i, "abbreviated"), ENGLISH_DAYS[i], label) for i in range(7)]
+    slot = (x1 - x0) / len(days)
+    for i, (day, count) in enumerate(zip(days, per_day, strict=True)):
         middle = x0 + slot * (i + 0.5)
         if count:
             top = scale(count, 0, ticks[-1], y1, y0)

@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.features.checkins.members import TeamMembers
 from bot.features.digest.settings import DigestSettings
 from bot.features.digest.week import Week
+from bot.i18n import tr, tr_parts, tr_plural, tr_plural_parts, when
 from bot.messages import Block, Divider, Message, Strong, footnote, text
 from storage.checkins import people_ids
 from storage.org import last_thanked, spread
@@ -38,14 +39,19 @@ async def nudges(ctx: Context, team: str, week: Week, msg: Message, teams: TeamM
         last = thanked.get(ids[person]) if person in ids else None
         if last is not None and last >= since:
             continue
-        when = f"since {last.astimezone(zone):%-d %b}" if last else f"in the last {quiet} weeks"
-        lines.append(text("Nobody has thanked ", person, f" {when} — worth a word?"))
+        said = tr_parts("Nobody has thanked {person} since {date} — worth a word?", person=person,
+                        date=when(last.astimezone(zone), "dMMM")) if last else \
+            tr_plural_parts("Nobody has thanked {person} in the last {n} week — worth a word?",
+                            "Nobody has thanked {person} in the last {n} weeks — worth a word?", quiet, person=person)
+        lines.append(text(*said))
     named = lines[:MAX_NAMED]
     if len(lines) > len(named):
-        named.append(footnote(f"…and {len(lines) - len(named)} more."))
+        named.append(footnote(tr("…and {more} more.", more=len(lines) - len(named))))
     blocks: list[Block] = [
-        Divider(), text(Strong("🤝 For the team's managers only")), *named,
-        footnote(f"Over the last {quiet} weeks {gave} different people gave thanks and {received} received them, "
-                 f"of {len(members)} in the team."),
+        Divider(), text(Strong(tr("🤝 For the team's managers only"))), *named,
+        footnote(tr_plural("Over the last {n} week {gave} different people gave thanks and {received} received them, "
+                           "of {members} in the team.",
+                           "Over the last {n} weeks {gave} different people gave thanks and {received} received them, "
+                           "of {members} in the team.", quiet, gave=gave, received=received, members=len(members))),
     ]
     return replace(msg, blocks=(*msg.blocks, *blocks))

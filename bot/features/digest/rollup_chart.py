@@ -10,6 +10,7 @@ from PIL import ImageDraw
 
 from bot.features.digest.chart import INK, MOOD, SCALE, font, scale, small_png
 from bot.features.digest.rollup import Rollup, Row
+from bot.i18n import decimal, tr
 from bot.messages import Image
 
 COLUMNS = 4
@@ -25,11 +26,12 @@ def _short(week: str) -> str:
 
 def alt_text(rows: list[Row], more: int) -> str:
     parts = []
+    withheld, none = tr("withheld"), tr("no rounds")
     for row in rows:
-        weeks = ", ".join(f"{_short(w)} {'withheld' if v is None else f'{v:.1f}'}" for w, v in row.series)
-        parts.append(f"{row.team}: {weeks or 'no rounds'}.")
-    tail = f" {more} more teams are in the table." if more else ""
-    return "Mood by week (1 to 5), one small chart per team, last 13 weeks. " + " ".join(parts) + tail
+        weeks = ", ".join(f"{_short(w)} {withheld if v is None else decimal(v)}" for w, v in row.series)
+        parts.append(f"{row.team}: {weeks or none}.")
+    tail = " " + tr("{more} more teams are in the table.", more=more) if more else ""
+    return tr("Mood by week (1 to 5), one small chart per team, last 13 weeks.") + " " + " ".join(parts) + tail
 
 
 def _panel(pen: ImageDraw.ImageDraw, box: tuple[float, float, float, float], row: Row) -> None:
@@ -63,4 +65,4 @@ def draw_rollup(rollup: Rollup) -> Image:
         w, h = PANEL[0] * SCALE, PANEL[1] * SCALE
         _panel(pen, (col * w, line * h, (col + 1) * w, (line + 1) * h), row)
     return Image(alt=alt_text(shown, more), png=small_png(picture, size),
-                 title=f"Mood by team, {rollup.period.label}")
+                 title=tr("Mood by team, {period}", period=rollup.period.label))

@@ -7,8 +7,9 @@ import random
 from bot.config import Settings
 from bot.features.digest.figures import Digest
 from bot.features.digest.limits import DIGEST_MAX_VENTS
-from bot.features.kudos.views import names, value_chips
+from bot.features.kudos.views import names, reason, value_chips
 from bot.features.polls.views import TOO_FEW_VOTERS
+from bot.i18n import decimal, number, percent, tr, tr_parts, tr_plural, tr_plural_parts, when
 from bot.messages import Block, Divider, Fields, Image, Message, Strong, footnote, message, text
 from bot.reports import MoodReport, PollResult
 from storage.kudos import KudosRecord
@@ -19,25 +20,28 @@ BAR_WIDTH = 10
 
 def change(now: int, before: int) -> str:
     if now == before:
-        return "same as last week"
+        return tr("same as last week")
     arrow = "▲" if now > before else "▼"
-    return f"{arrow} {abs(now - before)} vs last week ({before})"
+    return tr("{arrow} {difference} vs last week ({before})", arrow=arrow, difference=abs(now - before), before=before)
 
 
 def _kudos(settings: Settings, digest: Digest) -> list[Block]:
     figures = digest.kudos
-    head = text(Strong("🎉 Kudos"))
+    head = text(Strong(tr("🎉 Kudos")))
     if figures.given == 0:
-        before = f" (last week: {figures.given_before})" if figures.given_before else ""
-        return [head, text(f"No kudos this week{before}. A good moment to thank someone?")]
-    top = " · ".join(f"{value_chips(settings, (v,))} ×{n}" for v, n in figures.top_values) or "none tagged"
+        if figures.given_before:
+            return [head, text(tr("No kudos this week (last week: {before}). A good moment to thank someone?",
+                                  before=figures.given_before))]
+        return [head, text(tr("No kudos this week. A good moment to thank someone?"))]
+    top = " · ".join(f"{value_chips(settings, (v,))} ×{number(n)}" for v, n in figures.top_values) or \
+        tr("none tagged")
     return [
         head,
         Fields((
-            ("Kudos given", f"{figures.given}  {change(figures.given, figures.given_before)}"),
-            ("People thanked", str(figures.thanked)),
-            ("People who thanked", str(figures.thankers)),
-            ("Top values", top),
+            (tr("Kudos given"), f"{number(figures.given)}  {change(figures.given, figures.given_before)}"),
+            (tr("People thanked"), number(figures.thanked)),
+            (tr("People who thanked"), number(figures.thankers)),
+            (tr("Top values"), top),
         )),
         *(block for record in digest.highlights for block in highlight(settings, record)),
     ]
@@ -45,10 +49,12 @@ def _kudos(settings: Settings, digest: Digest) -> list[Block]:
 
 def highlight(settings: Settings, record: KudosRecord) -> list[Block]:
     chips = value_chips(settings, record.values)
-    backers = f" (+{len(record.cogivers)} joined)" if record.cogivers else ""
+    who = tr_plural_parts("{people}, from {giver} (+{n} joined)", "{people}, from {giver} (+{n} joined)",
+                          len(record.cogivers), people=names(record.recipients), giver=record.giver) \
+        if record.cogivers else tr_parts("{people}, from {giver}", people=names(record.recipients), giver=record.giver)
     return [
-        text("🌟 ", *names(record.recipients), ", from ", record.giver, backers, f" · {chips}" if chips else ""),
-        text(*record.reason, quote=True),
+        text("🌟 ", *who, f" · {chips}" if chips else ""),
+        text(*reason(record), quote=True),
     ]
 
 
@@ -60,85 +66,93 @@ def _mood_arrow(mood: MoodReport) -> str:
     week, before = earlier[-1]
     delta = mood.average - before
     arrow = "↗" if delta >= 0.05 else "↘" if delta <= -0.05 else "→"
-    return f"  {arrow} {delta:+.1f} vs {week.rsplit('-', 1)[-1]}"
+    return "  " + tr("{arrow} {delta} vs {week}", arrow=arrow, delta=decimal(delta, "+0.0;-0.0"),
+                     week=week.rsplit("-", 1)[-1])
 
 
 def _participation(mood: MoodReport, min_group: int) -> str:
     if mood.answered is None or mood.answered < min_group:
-        return "withheld"
+        return tr("withheld")
     if not mood.asked:
-        return f"{mood.answered} answered"
-    return f"{mood.answered} of {mood.asked} answered ({mood.answered / mood.asked:.0%})"
+        return tr("{answered} answered", answered=mood.answered)
+    return tr("{answered} of {asked} answered ({percent})", answered=mood.answered, asked=mood.asked,
+              percent=percent(mood.answered / mood.asked))
 
 
 def _mood(settings: Settings, mood: MoodReport | None) -> list[Block]:
-    head = text(Strong("💬 How the team feels"))
+    head = text(Strong(tr("💬 How the team feels")))
     if mood is None:
-        return [head, footnote("No mood section: check-ins are switched off (`checkins.enabled` in app.yaml).")]
-    trend = " · ".join(f"{w.rsplit('-', 1)[-1]} {'—' if v is None else f'{v:.1f}'}" for w, v in mood.trend)
+        return [head, footnote(tr("No mood section: check-ins are switched off (`checkins.enabled` in app.yaml)."))]
+    trend = " · ".join(f"{w.rsplit('-', 1)[-1]} {'—' if v is None else decimal(v)}" for w, v in mood.trend)
     if mood.average is None:
-        reason = mood.withheld or f"fewer than {settings.anonymity.min_group_size} answers"
-        return [head, text(f"Mood withheld — {reason}."), *([footnote(f"Six weeks: {trend}")] if trend else [])]
+        why = tr(mood.withheld) if mood.withheld else tr("fewer than {n} answers", n=settings.anonymity.min_group_size)
+        six = [footnote(tr("Six weeks: {trend}", trend=trend))] if trend else []
+        return [head, text(tr("Mood withheld — {reason}.", reason=why)), *six]
     participation = _participation(mood, settings.anonymity.min_group_size)
-    pairs = [("Mood", f"{mood.average:.1f} / 5{_mood_arrow(mood)}"), ("Participation", participation)]
+    pairs = [(tr("Mood"), f"{decimal(mood.average)} / 5{_mood_arrow(mood)}"), (tr("Participation"), participation)]
     if mood.distribution is not None:
-        pairs.append(("Answers 1→5", " · ".join(str(n) for n in mood.distribution)))
+        pairs.append((tr("Answers 1→5"), " · ".join(number(n) for n in mood.distribution)))
     if trend:
-        pairs.append(("Six weeks", trend))
+        pairs.append((tr("Six weeks"), trend))
     return [head, Fields(tuple(pairs)), *_vents(settings, mood)]
 
 
 def _vents(settings: Settings, mood: MoodReport) -> list[Block]:
     if mood.vents is None:
-        reason = mood.withheld or (
-            f"they are shown only when at least {settings.anonymity.min_free_text_group} people answered, "
-            "so no one can be recognised by their words"
+        why = tr(mood.withheld) if mood.withheld else tr(
+            "they are shown only when at least {n} people answered, so no one can be recognised by their words",
+            n=settings.anonymity.min_free_text_group,
         )
-        return [footnote(f"Vents withheld — {reason}.")]
+        return [footnote(tr("Vents withheld — {reason}.", reason=why))]
     if not mood.vents:
-        return [footnote("No vents this week.")]
+        return [footnote(tr("No vents this week."))]
     shown = random.SystemRandom().sample(mood.vents, min(len(mood.vents), DIGEST_MAX_VENTS))
-    blocks: list[Block] = [text("Vents, in random order:"), *(text(v, quote=True) for v in shown)]
+    blocks: list[Block] = [text(tr("Vents, in random order:")), *(text(v, quote=True) for v in shown)]
     if len(mood.vents) > len(shown):
-        blocks.append(footnote(f"…and {len(mood.vents) - len(shown)} more, not shown to keep the digest short."))
+        blocks.append(footnote(tr("…and {more} more, not shown to keep the digest short.",
+                                  more=len(mood.vents) - len(shown))))
     return blocks
 
 
 def _poll(settings: Settings, poll: PollResult) -> list[Block]:
     total = poll.voters or sum(n for _, n in poll.options) or 1  # share of voters: multi-choice adds up past 100%
     most = max((n for _, n in poll.options), default=0) or 1
-    lines = [f"{label} — {n} ({n / total:.0%}) {BAR * round(BAR_WIDTH * n / most)}" for label, n in poll.options]
-    kind = "anonymous" if poll.anonymous else "named"
-    closed = poll.closed_at.astimezone(settings.zone)
-    return [
-        text("📊 ", Strong(poll.question)),
-        text("\n".join(lines) or TOO_FEW_VOTERS),
-        footnote(f"{poll.voters} voter{'s' if poll.voters != 1 else ''} · {kind} · closed {closed:%a %d %b}"),
-    ]
+    lines = [f"{label} — {number(n)} ({percent(n / total)}) {BAR * round(BAR_WIDTH * n / most)}"
+             for label, n in poll.options]
+    closed = when(poll.closed_at.astimezone(settings.zone), "MMMEd")
+    if poll.anonymous:
+        about = tr_plural("{n} voter · anonymous · closed {closed}", "{n} voters · anonymous · closed {closed}",
+                          poll.voters, closed=closed)
+    else:
+        about = tr_plural("{n} voter · named · closed {closed}", "{n} voters · named · closed {closed}",
+                          poll.voters, closed=closed)
+    return [text("📊 ", Strong(poll.question)), text("\n".join(lines) or tr(TOO_FEW_VOTERS)), footnote(about)]
 
 
 def _polls(settings: Settings, polls: tuple[PollResult, ...]) -> list[Block]:
-    head = text(Strong("🗳️ Polls closed this week"))
+    head = text(Strong(tr("🗳️ Polls closed this week")))
     if not polls:
-        return [head, footnote("No polls closed this week.")]
+        return [head, footnote(tr("No polls closed this week."))]
     return [head, *(block for poll in polls for block in _poll(settings, poll))]
 
 
 def digest_message(settings: Settings, digest: Digest, chart: Image | None) -> Message:
-    summary = f"📰 {digest.team} weekly digest, {digest.week.label}: {digest.kudos.given} kudos"
+    summary = tr("📰 {team} weekly digest, {week}: {kudos} kudos", team=digest.team, week=digest.week.label,
+                 kudos=digest.kudos.given)
     if digest.mood is not None and digest.mood.average is not None:
-        summary += f", mood {digest.mood.average:.1f}/5"
+        summary = tr("{summary}, mood {mood}/5", summary=summary, mood=decimal(digest.mood.average))
     return message(
-        text(Strong(f"📰 {digest.team} — weekly digest"), f"  {digest.week.label} · {digest.week.span()}"),
+        text(Strong(tr("📰 {team} — weekly digest", team=digest.team)),
+             f"  {digest.week.label} · {digest.week.span()}"),
         *_kudos(settings, digest),
         Divider(),
         *_mood(settings, digest.mood),
         Divider(),
         *_polls(settings, digest.polls),
         chart,
-        footnote(
-            f"Mood figures built from fewer than {settings.anonymity.min_group_size} answers are never shown. "
-            "Check-in answers are anonymous: Huzzah does not know who said what."
-        ),
+        footnote(tr(
+            "Mood figures built from fewer than {n} answers are never shown. "
+            "Check-in answers are anonymous: Huzzah does not know who said what.", n=settings.anonymity.min_group_size,
+        )),
         summary=summary,
     )

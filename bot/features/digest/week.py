@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_interval
+
 from bot.config import WEEKDAYS
+from bot.i18n import SOURCE, current, number_locale
 
 _LABEL = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
@@ -64,6 +67,8 @@ class Week:
     def span(self) -> str:
         """`16–22 Nov 2026`, for people who do not think in week numbers."""
         first, last = self.day(0), self.day(6)
+        if current() != SOURCE:  # English keeps its compact form; Babel writes the others' own way
+            return str(format_interval(first, last, "yMMMd", locale=number_locale()))
         head = f"{first.day}" if first.month == last.month else f"{first.day} {first:%b}"
         if first.year != last.year:
             head += f" {first.year}"

@@ -17,13 +17,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import copy_context
 from datetime import datetime, timedelta
 from functools import partial
 
 from bot.context import Context
 from bot.features.checkins.members import TeamMembers
 from bot.features.checkins.report import MoodWeeks
-from bot.features.digest.audience import Audience, audience_of, csv_managers, deliveries, has_audience
+from bot.features.digest.audience import Audience, Written, audience_of, csv_managers, has_audience, readers
 from bot.features.digest.brag import brag_highlights, brag_message
 from bot.features.digest.chart import draw
 from bot.features.digest.figures import Digest, gather
@@ -35,7 +36,8 @@ from bot.features.digest.rollup_view import rollup_message
 from bot.features.digest.settings import DigestSettings
 from bot.features.digest.view import digest_message
 from bot.features.digest.week import Week, due_at
-from bot.messages import Message
+from bot.i18n import speaking
+from bot.messages import Image, Message
 from bot.metrics import DIGESTS
 from bot.outbox import send_later
 from bot.people import Person
@@ -48,11 +50,18 @@ BRAG = "(brag sheet)"
 """Their names in `digest_runs`, beside the teams' (parentheses: no team in app.yaml is written so)."""
 
 
-async def render(ctx: Context, digest: Digest) -> Message:
-    """The digest with its chart, drawn in a worker thread so a busy server keeps answering meanwhile."""
+async def render(ctx: Context, digest: Digest, language: str | None = None) -> Message:
+    """The digest with its chart in one language (None: the workspace's), the chart drawn in a worker thread so a
+    busy server keeps answering meanwhile."""
     trend = digest.mood.trend if digest.mood is not None else ()
-    chart = await asyncio.to_thread(draw, digest.week, trend, digest.kudos.per_day)
-    return digest_message(ctx.settings, digest, chart)
+    with speaking(language):
+        chart = await in_thread(draw, digest.week, trend, digest.kudos.per_day)
+        return digest_message(ctx.settings, digest, chart)
+
+
+async def in_thread(draw: Callable[..., Image], *args: object) -> Image:
+    """A chart drawn in a worker thread, in the language of the caller (the thread gets a copy of its context)."""
+    return await asyncio.to_thread(copy_context().run, draw, *args)
 
 
 class WeeklyDigest:
@@ -128,19 +137,26 @@ class WeeklyDigest:
         once, and membership read once).
         Managers' copies by DM add the fairness nudges; the channel post does not."""
         digest = await gather(self.ctx, team, week, weeks)
-        msg = await render(self.ctx, digest)
-        private = await nudges(self.ctx, team, week, msg, members)
+
+        async def write(language: str) -> Written:
+            msg = await render(self.ctx, digest, language)
+            with speaking(language):
+                return msg, await nudges(self.ctx, team, week, msg, members)
+
         more = await csv_managers(self.ctx, team)
         return await self._queue(team, week.label, f"digest:{team}:{week.label}", audience_of(self.ctx.settings, team),
-                                 msg, private=private, more=more)
+                                 write, more=more)
 
     async def post_rollup(self, period: Period, weeks: MoodWeeks | None = None) -> int | None:
         rollup = await gather_rollup(self.ctx, period, weeks)
-        chart = await asyncio.to_thread(draw_rollup, rollup)
-        msg = rollup_message(self.ctx.settings, rollup, chart)
-        readers = self.settings.rollup
+
+        async def write(language: str) -> Written:
+            with speaking(language):
+                return rollup_message(self.ctx.settings, rollup, await in_thread(draw_rollup, rollup)), None
+
+        chosen = self.settings.rollup
         return await self._queue(ROLLUP, period.label, f"rollup:{period.label}",
-                                 Audience(tuple(readers.channels), tuple(readers.readers)), msg)
+                                 Audience(tuple(chosen.channels), tuple(chosen.readers)), write)
 
     async def post_brag(self, week: Week) -> int | None:
         records = await brag_highlights(self.ctx, week)
@@ -148,19 +164,25 @@ class WeeklyDigest:
             async with self.ctx.db.transaction() as conn:
                 await claim_run(conn, BRAG, week.label, SKIPPED, 0, self.ctx.clock.now())
             return 0
-        msg = brag_message(self.ctx.settings, week, records)
-        company = Audience(tuple(self.settings.brag.channels), ())
-        return await self._queue(BRAG, week.label, f"brag:{week.label}", company, msg)
+        async def write(language: str) -> Written:
+            with speaking(language):
+                return brag_message(self.ctx.settings, week, records), None
 
-    async def _queue(self, name: str, label: str, prefix: str, audience: Audience, msg: Message, *,
-                     private: Message | None = None, more: list[Person] | None = None) -> int | None:
+        company = Audience(tuple(self.settings.brag.channels), ())
+        return await self._queue(BRAG, week.label, f"brag:{week.label}", company, write)
+
+    async def _queue(self, name: str, label: str, prefix: str, audience: Audience,
+                     write: Callable[[str], Awaitable[Written]], *, more: list[Person] | None = None) -> int | None:
+        """Written once per language its readers read (a manager in theirs, channels in the workspace's)."""
+        async with self.ctx.db.transaction() as conn:
+            planned = await readers(conn, prefix, name, audience, more_managers=more or ())
+        written = {language: await write(language) for language in dict.fromkeys(r.language for r in planned)}
         now = self.ctx.clock.now()
         async with self.ctx.db.transaction() as conn:
-            planned = await deliveries(conn, prefix, name, audience, msg, private=private, more_managers=more or ())
             if not await claim_run(conn, name, label, POSTED, len(planned), now):
                 return None
-            for key, delivery in planned:
-                await send_later(conn, delivery, now, key=key)
+            for reader in planned:
+                await send_later(conn, reader.delivery(written), now, key=reader.key)
         self.ctx.metrics.count(DIGESTS, outcome="posted")
         log.info("weekly digest for %s %s queued for %d recipient(s)", name, label, len(planned))
         return len(planned)

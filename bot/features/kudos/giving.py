@@ -24,12 +24,14 @@ from bot.features.kudos.views import (
     recipient_dm,
 )
 from bot.grammar.tokens import plain
+from bot.i18n import speaking, tr, workspace_language
 from bot.incoming import Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Message, say
 from bot.metrics import KUDOS_GIVEN, KUDOS_JOINED
 from bot.outbox import send_later
 from bot.outgoing import NOTHING, Direct, Post, Refresh, Response, reply
 from bot.people import Channel, Person
+from bot.speakers import language_in
 from storage import kudos as repo
 from storage.delivery import claim_once
 from storage.people import people_by_id, upsert_person
@@ -73,28 +75,29 @@ class Kudos:
 
     def _check(self, giver: Person, cmd: GiveKudos) -> None:
         if len(cmd.recipients) > MAX_RECIPIENTS:
-            raise KudosError(
-                f"That's {len(cmd.recipients)} people — a huzzah can thank at most {MAX_RECIPIENTS} at once. "
-                "Split it into two, or thank the whole channel in your own words."
-            )
+            raise KudosError(tr(
+                "That's {count} people — a huzzah can thank at most {limit} at once. "
+                "Split it into two, or thank the whole channel in your own words.",
+                count=len(cmd.recipients), limit=MAX_RECIPIENTS,
+            ))
         if giver in cmd.recipients:
-            raise KudosError("You can't give yourself a huzzah — but you can thank someone who helped you today.")
+            raise KudosError(tr("You can't give yourself a huzzah — but you can thank someone who helped you today."))
         bots = [p for p in cmd.recipients if p.is_bot]
         if bots:
-            raise KudosError(f"{bots[0].label} is a bot, and bots don't need thanks. Mention a person instead.")
+            raise KudosError(tr("{name} is a bot, and bots don't need thanks. Mention a person instead.",
+                                name=bots[0].label))
         gone = [p for p in cmd.recipients if not p.active]
         if gone:
-            raise KudosError(f"{gone[0].label} has left this workspace, so they can't receive a huzzah.")
+            raise KudosError(tr("{name} has left this workspace, so they can't receive a huzzah.", name=gone[0].label))
         reason = plain(cmd.reason)
         if not reason.strip():
-            raise KudosError(
+            raise KudosError(tr(
                 "Say why you're thanking them — a huzzah without a reason teaches nothing. "
                 "e.g. `@alice thanks for calming down the angry caller #ownership`"
-            )
+            ))
         if len(reason) > MAX_REASON_CHARS:
-            raise KudosError(
-                f"Your reason is {len(reason):,} characters; please keep it under {MAX_REASON_CHARS:,}."
-            )
+            raise KudosError(tr("Your reason is {count} characters; please keep it under {limit}.",
+                                count=len(reason), limit=MAX_REASON_CHARS))
         for name in cmd.values:
             if self.settings.value_named(name) is None:
                 raise KudosError(self._unknown_value(name))
@@ -109,11 +112,15 @@ class Kudos:
     def _unknown_value(self, name: str) -> str:
         known = [v.name for v in self.settings.values]
         if not known:
-            return f"#{name} isn't one of our values — no values are configured yet (see `values` in app.yaml)."
+            return tr("#{name} isn't one of our values — no values are configured yet (see `values` in app.yaml).",
+                      name=name)
         folded = {k.casefold(): k for k in known}
         close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.5)
-        hint = f" Did you mean #{folded[close[0]]}?" if close else ""
-        return f"#{name} isn't one of our values.{hint} Our values: {', '.join('#' + k for k in known)}."
+        ours = ", ".join("#" + k for k in known)
+        if close:
+            return tr("#{name} isn't one of our values. Did you mean #{close}? Our values: {values}.",
+                      name=name, close=folded[close[0]], values=ours)
+        return tr("#{name} isn't one of our values. Our values: {values}.", name=name, values=ours)
 
     async def _allowance_left(self, conn: AsyncConnection, giver: Person, giver_id: int, now: datetime) -> int:
         since = day_start(now, zone_or(giver.tz, self.settings.zone))
@@ -122,10 +129,11 @@ class Kudos:
 
     def _no_allowance(self, left: int, wanted: int) -> KudosError:
         per_day = self.settings.section(KudosSettings).daily_allowance
-        return KudosError(
-            f"You have {max(left, 0)} of your {per_day} daily thank-yous left and this needs {wanted}. "
-            "Your allowance refills at midnight — save the rest for tomorrow!"
-        )
+        return KudosError(tr(
+            "You have {left} of your {per_day} daily thank-yous left and this needs {wanted}. "
+            "Your allowance refills at midnight — save the rest for tomorrow!",
+            left=max(left, 0), per_day=per_day, wanted=wanted,
+        ))
 
     def _public_channel(self, where: Channel) -> Channel:
         configured = self.settings.channels_for(self.settings.section(KudosSettings).channels, where.platform)
@@ -171,7 +179,7 @@ class Kudos:
             async with self.ctx.db.transaction() as conn:
                 author = (await people_by_id(conn, [wanted[0]])).get(wanted[0])
         if wanted is None or author is None:
-            return reply(say("That form is out of date — open “Give a huzzah” on the message again."))
+            return reply(say(tr("That form is out of date — open “Give a huzzah” on the message again.")))
         link = wanted[1]
         typed = submitted.values.get("reason", "")
         reason = (typed if isinstance(typed, str) else "\n".join(typed)).strip()
@@ -216,11 +224,14 @@ class Kudos:
             record = await repo.get_kudos(conn, kudos_id)
             assert record is not None
             public = self._public_channel(said.channel)
-            post = Post(public, public_post(self.settings, record), track=track_key(kudos_id),
+            with speaking(workspace_language()):
+                shown = public_post(self.settings, record)
+            post = Post(public, shown, track=track_key(kudos_id),
                         if_lost=Direct(said.sender, not_posted(record, public.label)))
             await send_later(conn, post, now, key=f"{track_key(kudos_id)}:post")
             for person in record.recipients:
-                dm = Direct(person, recipient_dm(self.settings, record, public.label))
+                with speaking(await language_in(conn, person)):
+                    dm = Direct(person, recipient_dm(self.settings, record, public.label))
                 await send_later(conn, dm, now, key=f"{track_key(kudos_id)}:dm:{ids[person]}")
         self.ctx.metrics.count(KUDOS_GIVEN, len(cmd.recipients), source=source)
         undo_minutes = self.settings.section(KudosSettings).undo_minutes
@@ -237,31 +248,31 @@ class Kudos:
         now = self.ctx.clock.now()
         kudos_id = record_id(pressed.value)
         if kudos_id is None:
-            raise KudosError("That button is out of date — give your own huzzah instead.")
+            raise KudosError(tr("That button is out of date — give your own huzzah instead."))
         async with self.ctx.db.transaction() as conn:
             record = await repo.get_kudos(conn, kudos_id)
             if record is None:
-                raise KudosError("That huzzah no longer exists.")
+                raise KudosError(tr("That huzzah no longer exists."))
             if pressed.sender in record.recipients:
-                raise KudosError("This huzzah is for you — you can't join your own thanks. 😊")
+                raise KudosError(tr("This huzzah is for you — you can't join your own thanks. 😊"))
             if pressed.sender == record.giver or pressed.sender in record.cogivers:
-                raise KudosError("You're already part of this thank-you.")
+                raise KudosError(tr("You're already part of this thank-you."))
             me = await upsert_person(conn, pressed.sender, now)
             left = await self._allowance_left(conn, pressed.sender, me, now)
             if left < len(record.recipients):
                 raise self._no_allowance(left, len(record.recipients))
             if not await repo.add_cogiver(conn, kudos_id, me, now):  # a double click racing this one won
-                raise KudosError("You're already part of this thank-you.")
+                raise KudosError(tr("You're already part of this thank-you."))
             await send_later(conn, Refresh(track_key(kudos_id), VIEW, str(kudos_id)), now)
         self.ctx.metrics.count(KUDOS_JOINED)
-        return say("🙌 You've joined the thanks — your name is on it now.")
+        return say(tr("🙌 You've joined the thanks — your name is on it now."))
 
     async def view(self, kudos_id: str) -> Message:
         """The public post as it stands now (for Refresh deliveries)."""
         async with self.ctx.db.transaction() as conn:
             record = await repo.get_kudos(conn, int(kudos_id))
         if record is None:
-            return say("This huzzah was removed.")
+            return say(tr("This huzzah was removed."))
         return public_post(self.settings, record)
 
 

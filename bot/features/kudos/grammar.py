@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.grammar.errors import GrammarError
 from bot.grammar.help import HelpEntry
 from bot.grammar.tokens import Parts, lstrip, next_word, plain, rstrip, strip
+from bot.i18n import N_, tr
 from bot.people import Person
 
 KUDOS_VERBS = ("kudos", "huzzah", "give")
@@ -47,14 +48,15 @@ class RemoveKudos:
 
 
 HELP = (
-    HelpEntry("@person [@person…] <why> [#value…]", "Thank up to 10 colleagues in public, tagged with a value",
+    HelpEntry("@person [@person…] <why> [#value…]", N_("Thank up to 10 colleagues in public, tagged with a value"),
               "@alice thanks for taking the angry caller #ownership"),
-    HelpEntry("undo", "Take back the huzzah you just gave (for a few minutes after)", "undo"),
-    HelpEntry("edit <why> [#value…]", "Correct the reason or values of the huzzah you just gave",
+    HelpEntry("undo", N_("Take back the huzzah you just gave (for a few minutes after)"), "undo"),
+    HelpEntry("edit <why> [#value…]", N_("Correct the reason or values of the huzzah you just gave"),
               "edit thanks for calming down the angry caller #empathy"),
-    HelpEntry("remove <number> <why>", "Remove a huzzah by its number (yours, or anyone's if you're an admin)",
+    HelpEntry("remove <number> <why>", N_("Remove a huzzah by its number (yours, or anyone's if you're an admin)"),
               "remove 12 it names a customer"),
-    HelpEntry("stats [@person]", "Kudos given and received this week and all time, and top values", "stats @alice"),
+    HelpEntry("stats [@person]", N_("Kudos given and received this week and all time, and top values"),
+              "stats @alice"),
 )
 
 
@@ -102,13 +104,13 @@ def parse_kudos(parts: Parts) -> GiveKudos | GrammarError:
     recipients, unknown, rest = _recipients(lstrip(parts))
     if unknown:
         names = ", ".join(unknown)
-        return GrammarError(
-            f"I couldn't find {names} in this workspace. Mention people so their name is highlighted "
-            "(pick them from the list that pops up after @), then send it again."
-        )
+        return GrammarError(tr(
+            "I couldn't find {names} in this workspace. Mention people so their name is highlighted "
+            "(pick them from the list that pops up after @), then send it again.", names=names,
+        ))
     if not recipients:
         return GrammarError(
-            "Start with who you're thanking, then say why — e.g. `@alice thanks for covering my shift #teamwork`.",
+            tr("Start with who you're thanking, then say why — e.g. `@alice thanks for covering my shift #teamwork`."),
             show_help=True,
         )
     return GiveKudos(tuple(dict.fromkeys(recipients)), _drop_trailing_tags(rest), _values(rest))
@@ -120,13 +122,13 @@ def parse_stats(parts: Parts) -> ShowStats | GrammarError:
         return ShowStats()
     if isinstance(word, Person) and strip(rest) == ():
         return ShowStats(word)
-    return GrammarError("Try `stats` for your own numbers, or `stats @alice` for someone else's.")
+    return GrammarError(tr("Try `stats` for your own numbers, or `stats @alice` for someone else's."))
 
 
 def parse_undo(parts: Parts) -> UndoKudos | GrammarError:
     if strip(parts):
-        return GrammarError("Just type `undo` — it takes back the huzzah you gave last. "
-                            "To take back an older one, use `remove <number> <why>`.")
+        return GrammarError(tr("Just type `undo` — it takes back the huzzah you gave last. "
+                               "To take back an older one, use `remove <number> <why>`."))
     return UndoKudos()
 
 
@@ -134,7 +136,8 @@ def parse_edit(parts: Parts) -> EditKudos | GrammarError:
     rest = strip(parts)
     reason = _drop_trailing_tags(rest)
     if not reason:
-        return GrammarError("Say the corrected reason — e.g. `edit thanks for calming down the angry caller #empathy`.")
+        return GrammarError(tr("Say the corrected reason — e.g. "
+                               "`edit thanks for calming down the angry caller #empathy`."))
     return EditKudos(reason, _values(rest))
 
 
@@ -143,6 +146,6 @@ def parse_remove(parts: Parts) -> RemoveKudos | GrammarError:
     number = word.lstrip("#").removeprefix("no.") if isinstance(word, str) else ""
     why = plain(strip(rest)).strip()
     if not number.isdigit() or not why:
-        return GrammarError("Give the huzzah's number (under the post, “no. 12”) and why — "
-                            "e.g. `remove 12 it names a customer`.")
+        return GrammarError(tr("Give the huzzah's number (under the post, “no. 12”) and why — "
+                               "e.g. `remove 12 it names a customer`."))
     return RemoveKudos(int(number), why)

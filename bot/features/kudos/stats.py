@@ -6,6 +6,7 @@ from bot.calendar import week_start
 from bot.context import Context
 from bot.features.kudos.grammar import ShowStats
 from bot.features.kudos.views import value_chips
+from bot.i18n import number, tr
 from bot.incoming import Said
 from bot.messages import Fields, Message, Strong, message, text
 from bot.outgoing import Response, reply
@@ -23,19 +24,23 @@ async def stats_of(ctx: Context, person: Person) -> PersonStats | None:
 
 
 def stats_message(ctx: Context, person: Person, stats: PersonStats | None, *, yours: bool) -> Message:
-    whose = "Your" if yours else f"{person.label}'s"
     if stats is None or (stats.given_total == 0 and stats.received_total == 0):
-        nothing = "You haven't" if yours else f"{person.label} hasn't"
-        return message(text(f"{nothing} given or received a huzzah yet."))
-    top = ", ".join(f"{value_chips(ctx.settings, (v,))} ({n})" for v, n in stats.top_values) or "—"
+        if yours:
+            return message(text(tr("You haven't given or received a huzzah yet.")))
+        return message(text(tr("{name} hasn't given or received a huzzah yet.", name=person.label)))
+    top = ", ".join(f"{value_chips(ctx.settings, (v,))} ({number(n)})" for v, n in stats.top_values) or "—"
+    title = tr("Your huzzahs") if yours else tr("{name}'s huzzahs", name=person.label)
     return message(
-        text(Strong(f"{whose} huzzahs")),
+        text(Strong(title)),
         Fields((
-            ("This week", f"given {stats.given_week} · received {stats.received_week}"),
-            ("All time", f"given {stats.given_total} · received {stats.received_total}"),
-            ("Top values", top),
+            (tr("This week"), tr("given {given} · received {received}", given=stats.given_week,
+                                 received=stats.received_week)),
+            (tr("All time"), tr("given {given} · received {received}", given=stats.given_total,
+                                received=stats.received_total)),
+            (tr("Top values"), top),
         )),
-        summary=f"{whose} huzzahs: received {stats.received_total}, given {stats.given_total}",
+        summary=tr("{title}: received {received}, given {given}", title=title, received=stats.received_total,
+                   given=stats.given_total),
     )
 
 

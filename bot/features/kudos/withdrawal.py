@@ -15,11 +15,13 @@ from bot.features.kudos.giving import VIEW, Kudos, KudosError, reaction_origin, 
 from bot.features.kudos.grammar import EditKudos, GiveKudos, RemoveKudos, UndoKudos
 from bot.features.kudos.settings import KudosSettings
 from bot.features.kudos.views import corrected, removed_notice, taken_back, withdrawn_dm
+from bot.i18n import speaking, tr, tr_plural
 from bot.incoming import Pressed, Reacted, Said
 from bot.messages import Message, say
 from bot.outbox import send_later, take_down, unsent
 from bot.outgoing import NOTHING, Direct, Refresh, Response, reply
 from bot.people import Person
+from bot.speakers import language_in
 from storage import kudos as repo
 from storage.delivery import release_once
 from storage.kudos import KudosRecord
@@ -43,7 +45,7 @@ class Withdrawal:
     async def undo_pressed(self, pressed: Pressed) -> Response:
         kudos_id = record_id(pressed.value)
         if kudos_id is None:
-            return reply(say("That button is out of date — type `undo` to take back your latest huzzah."))
+            return reply(say(tr("That button is out of date — type `undo` to take back your latest huzzah.")))
         return await self._answer(self._take_back(pressed.sender, kudos_id, ""))
 
     async def remove(self, said: Said, cmd: RemoveKudos) -> Response:
@@ -80,7 +82,7 @@ class Withdrawal:
             pid = await person_id(conn, giver)
             kudos_id = await repo.latest_given(conn, pid) if pid is not None else None
         if kudos_id is None:
-            raise KudosError("You haven't given a huzzah yet, so there is nothing to take back.")
+            raise KudosError(tr("You haven't given a huzzah yet, so there is nothing to take back."))
         return await self._take_back(giver, kudos_id, "")
 
     def _open(self, record: KudosRecord) -> bool:
@@ -90,7 +92,8 @@ class Withdrawal:
     async def _record(self, conn: AsyncConnection, kudos_id: int) -> KudosRecord:
         record = await repo.get_kudos(conn, kudos_id)
         if record is None:
-            raise KudosError(f"There is no huzzah no. {kudos_id} — it may have been removed already.")
+            raise KudosError(tr("There is no huzzah no. {number} — it may have been removed already.",
+                              number=str(kudos_id)))
         return record
 
     async def _take_back(self, actor: Person, kudos_id: int, reason: str) -> Message:
@@ -99,19 +102,21 @@ class Withdrawal:
             record = await self._record(conn, kudos_id)
             own, admin = actor == record.giver, settings.is_admin(actor)
             if not own and not admin:
-                raise KudosError("Only the person who gave a huzzah, or an admin, can remove it.")
+                raise KudosError(tr("Only the person who gave a huzzah, or an admin, can remove it."))
             if own and not admin and not self._open(record):
-                raise KudosError(
-                    f"You gave that huzzah more than {self.minutes} minutes ago, so it can't be taken back now. "
-                    "If it has to go, ask an admin to remove it (they'll need its number and why)."
-                )
+                raise KudosError(tr_plural(
+                    "You gave that huzzah more than {n} minute ago, so it can't be taken back now. "
+                    "If it has to go, ask an admin to remove it (they'll need its number and why).",
+                    "You gave that huzzah more than {n} minutes ago, so it can't be taken back now. "
+                    "If it has to go, ask an admin to remove it (they'll need its number and why).", self.minutes,
+                ))
             moderated = not (own and self._open(record))
             if moderated and not reason:
-                raise KudosError(f"Say why you're removing it — e.g. `remove {kudos_id} it names a customer`. "
-                                 "The reason goes in the audit log, and the giver is told.")
+                raise KudosError(tr("Say why you're removing it — e.g. `remove {number} it names a customer`. "
+                                    "The reason goes in the audit log, and the giver is told.", number=str(kudos_id)))
             origin = await repo.origin_of(conn, kudos_id)
             if not await repo.remove_kudos(conn, kudos_id):  # a second undo racing this one: it won
-                raise KudosError(f"Huzzah no. {kudos_id} was removed already.")
+                raise KudosError(tr("Huzzah no. {number} was removed already.", number=str(kudos_id)))
             if origin is not None:  # the same reaction, added again, thanks again
                 await release_once(conn, origin)
             track = track_key(kudos_id)
@@ -119,16 +124,18 @@ class Withdrawal:
             for person in record.recipients:
                 pid = await person_id(conn, person)
                 if not await unsent(conn, f"{track}:dm:{pid}", now):  # told it was given: told it is gone
-                    await send_later(conn, Direct(person, withdrawn_dm(record, by_admin=moderated)), now,
-                                     key=f"{track}:withdrawn:{pid}")
+                    with speaking(await language_in(conn, person)):
+                        gone = Direct(person, withdrawn_dm(record, by_admin=moderated))
+                    await send_later(conn, gone, now, key=f"{track}:withdrawn:{pid}")
             actor_id = await upsert_person(conn, actor, now)
             if moderated:
                 giver_id = await upsert_person(conn, record.giver, now)
                 await repo.log_removal(conn, kudos_id=kudos_id, giver_id=giver_id, removed_by_id=actor_id,
                                        reason=reason, at=now)
                 if not own:
-                    await send_later(conn, Direct(record.giver, removed_notice(record, reason)), now,
-                                     key=f"{track}:removed")
+                    with speaking(await language_in(conn, record.giver)):
+                        notice = Direct(record.giver, removed_notice(record, reason))
+                    await send_later(conn, notice, now, key=f"{track}:removed")
             left = await self.kudos._allowance_left(conn, actor, actor_id, now) if own else None
         return taken_back(record, left)
 
@@ -138,13 +145,15 @@ class Withdrawal:
             pid = await person_id(conn, giver)
             kudos_id = await repo.latest_given(conn, pid) if pid is not None else None
             if kudos_id is None:
-                raise KudosError("You haven't given a huzzah yet, so there is nothing to correct.")
+                raise KudosError(tr("You haven't given a huzzah yet, so there is nothing to correct."))
             record = await self._record(conn, kudos_id)
             if not self._open(record):
-                raise KudosError(
-                    f"You gave your last huzzah more than {self.minutes} minutes ago, so it can't be changed now. "
-                    "If it has to go, ask an admin to remove it."
-                )
+                raise KudosError(tr_plural(
+                    "You gave your last huzzah more than {n} minute ago, so it can't be changed now. "
+                    "If it has to go, ask an admin to remove it.",
+                    "You gave your last huzzah more than {n} minutes ago, so it can't be changed now. "
+                    "If it has to go, ask an admin to remove it.", self.minutes,
+                ))
             self.kudos._check(giver, GiveKudos(record.recipients, cmd.reason, cmd.values))
             mentioned = [p for p in cmd.reason if isinstance(p, Person)]
             ids = {p: await upsert_person(conn, p, now) for p in sorted(set(mentioned), key=lambda p: p.key)}

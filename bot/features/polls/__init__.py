@@ -11,6 +11,7 @@ from bot.features.polls.grammar import HELP, VERB, CreatePoll, OpenPollBuilder, 
 from bot.features.polls.settings import PollSettings
 from bot.features.polls.views import CLOSE, VIEW, VOTE, poll_message
 from bot.features.polls.voting import Voting
+from bot.i18n import tr
 from bot.messages import Message, say
 from storage import polls as repo
 
@@ -25,7 +26,7 @@ def build(ctx: Context) -> Handlers:
             poll = await repo.get_poll(conn, int(poll_id))
             tally = await repo.tally(conn, poll) if poll else None
         if poll is None or tally is None:
-            return say("This poll was removed.")
+            return say(tr("This poll was removed."))
         return poll_message(poll, tally, ctx.settings.zone, ctx.settings.anonymity.min_group_size)
 
     return Handlers(

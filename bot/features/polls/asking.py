@@ -12,6 +12,7 @@ from bot.features.polls.deadline import resolve
 from bot.features.polls.grammar import CreatePoll, OpenPollBuilder
 from bot.features.polls.settings import PollSettings
 from bot.features.polls.views import IN_A_CHANNEL, not_posted, poll_message, posted, track_key
+from bot.i18n import speaking, tr, workspace_language
 from bot.incoming import Said, Submitted
 from bot.messages import say
 from bot.metrics import POLLS_ASKED
@@ -29,7 +30,7 @@ class Asking:
 
     async def typed(self, said: Said, cmd: CreatePoll) -> Response:
         if said.channel.is_direct:
-            return reply(IN_A_CHANNEL)
+            return reply(say(tr(IN_A_CHANNEL)))
         closes_at, problems = self._check(cmd, said.sender)
         if problems:
             return reply(say("\n".join(problems)))
@@ -37,7 +38,7 @@ class Asking:
 
     async def open_builder(self, said: Said, _: OpenPollBuilder) -> Response:
         if said.channel.is_direct:
-            return reply(IN_A_CHANNEL)
+            return reply(say(tr(IN_A_CHANNEL)))
         return Response(form=builder.builder_form(said.channel, self.ctx.settings.section(PollSettings)))
 
     async def submitted(self, submitted: Submitted) -> Response:
@@ -77,7 +78,8 @@ class Asking:
             poll = await repo.get_poll(conn, poll_id)
             assert poll is not None
             nobody = Tally((0,) * len(poll.options), 0, ((),) * len(poll.options))
-            message = poll_message(poll, nobody, self.ctx.settings.zone, self.ctx.settings.anonymity.min_group_size)
+            with speaking(workspace_language()):
+                message = poll_message(poll, nobody, self.ctx.settings.zone, self.ctx.settings.anonymity.min_group_size)
             track = track_key(poll_id)
             lost = Direct(asker, not_posted(poll))
             await send_later(conn, Post(where, message, track=track, if_lost=lost), now, key=f"{track}:post")

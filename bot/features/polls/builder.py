@@ -15,14 +15,15 @@ from bot.features.polls.grammar import CreatePoll, parse_closes
 from bot.features.polls.limits import MAX_POLL_OPTIONS, MAX_POLL_QUESTION_CHARS, MIN_POLL_OPTIONS
 from bot.features.polls.settings import PollSettings
 from bot.forms import Checkboxes, Form, Note, TextInput
+from bot.i18n import N_, tr, tr_plural
 from bot.incoming import Submitted
 from bot.people import Channel
 
 BUILDER = "poll.builder"
 SETTINGS = (
-    ("Anonymous — no one can see who voted for what", "anonymous"),
-    ("Let people pick more than one option", "multi"),
-    ("Hide results until the poll closes", "hide_results"),
+    (N_("Anonymous — no one can see who voted for what"), "anonymous"),
+    (N_("Let people pick more than one option"), "multi"),
+    (N_("Hide results until the poll closes"), "hide_results"),
 )
 Values = Mapping[str, str | tuple[str, ...]]
 
@@ -30,21 +31,24 @@ Values = Mapping[str, str | tuple[str, ...]]
 def builder_form(where: Channel, settings: PollSettings, values: Values | None = None,
                  problems: tuple[str, ...] = ()) -> Form:
     given = values or {}
-    default = (
-        f"empty: in {settings.default_open_hours} hours" if settings.default_open_hours else "empty: until you close it"
-    )
+    hours = settings.default_open_hours
+    default = tr_plural("empty: in {n} hour", "empty: in {n} hours", hours) if hours else \
+        tr("empty: until you close it")
+    fix = tr("⚠️ Please fix:\n{problems}", problems="\n".join(f"• {p}" for p in problems))
     fields = (
-        *((Note(("⚠️ Please fix:\n" + "\n".join(f"• {p}" for p in problems),)),) if problems else ()),
-        TextInput("question", "Question", max_length=MAX_POLL_QUESTION_CHARS, initial=_text(given, "question"),
-                  hint="e.g. Which shift pattern for December?"),
-        TextInput("options", f"Options, one per line ({MIN_POLL_OPTIONS}–{MAX_POLL_OPTIONS})", multiline=True,
-                  initial=_text(given, "options"), hint="4x10\n5x8\nFlexible"),
-        TextInput("closes", "Closes", optional=True, initial=_text(given, "closes"),
-                  hint=f"e.g. 2h, tomorrow 9am or fri 17:00 — {default}"),
-        Checkboxes("settings", "Settings", SETTINGS, initial=_chosen(given, "settings")),
+        *((Note((fix,)),) if problems else ()),
+        TextInput("question", tr("Question"), max_length=MAX_POLL_QUESTION_CHARS, initial=_text(given, "question"),
+                  hint=tr("e.g. Which shift pattern for December?")),
+        TextInput("options", tr("Options, one per line ({least}–{most})", least=MIN_POLL_OPTIONS,
+                                most=MAX_POLL_OPTIONS), multiline=True,
+                  initial=_text(given, "options"), hint=tr("4x10\n5x8\nFlexible")),
+        TextInput("closes", tr("Closes"), optional=True, initial=_text(given, "closes"),
+                  hint=tr("e.g. 2h, tomorrow 9am or fri 17:00 — {default}", default=default)),
+        Checkboxes("settings", tr("Settings"), tuple((tr(label), value) for label, value in SETTINGS),
+                   initial=_chosen(given, "settings")),
     )
     context = json.dumps({"channel": where.id, "name": where.name})
-    return Form(BUILDER, "New poll", "Post poll", fields, context=context)
+    return Form(BUILDER, tr("New poll"), tr("Post poll"), fields, context=context)
 
 
 def channel_of(submitted: Submitted) -> Channel:
@@ -64,7 +68,7 @@ def read(values: Values) -> tuple[CreatePoll, list[str]]:
     typed_closes = _text(values, "closes").strip()
     closes = parse_closes(typed_closes) if typed_closes else None
     problems = [] if closes or not typed_closes else [
-        f"I can't read “{typed_closes}” as a deadline — try 2h, 3d, tomorrow 9am or fri 17:00."
+        tr("I can't read “{typed}” as a deadline — try 2h, 3d, tomorrow 9am or fri 17:00.", typed=typed_closes)
     ]
     chosen = _chosen(values, "settings")
     poll = CreatePoll(

@@ -14,7 +14,9 @@ from bot.context import Context
 from bot.edge import record_id
 from bot.failures import log_failure
 from bot.features.polls.views import ALREADY_CLOSED, CLOSED_NOW, GONE, VIEW, only_the_asker, results_message, track_key
+from bot.i18n import speaking, tr, workspace_language
 from bot.incoming import Pressed
+from bot.messages import say
 from bot.metrics import POLLS_CLOSED
 from bot.outbox import send_later
 from bot.outgoing import Post, Refresh, Response, reply
@@ -32,21 +34,21 @@ class Closing:
         """The Close button: everyone sees it, only the asker can use it."""
         poll_id = record_id(pressed.value)
         if poll_id is None:
-            return reply(GONE)
+            return reply(say(tr(GONE)))
         async with self.ctx.db.transaction() as conn:
             poll = await repo.get_poll(conn, poll_id)
         if poll is None:
-            return reply(GONE)
+            return reply(say(tr(GONE)))
         if pressed.sender != poll.creator:
             return reply(only_the_asker(poll, self.ctx.settings.zone))
         if poll.closed_at is not None:
-            return reply(ALREADY_CLOSED)
+            return reply(say(tr(ALREADY_CLOSED)))
         now = self.ctx.clock.now()
         if poll.is_due(now) and poll.closes_at is not None:  # the tick has not come round yet
             closed = await self.close(poll.id, poll.closes_at, by=AT_DEADLINE)
         else:
             closed = await self.close(poll.id, now, by=BY_ASKER)
-        return reply(CLOSED_NOW if closed else ALREADY_CLOSED)
+        return reply(say(tr(CLOSED_NOW if closed else ALREADY_CLOSED)))
 
     async def tick(self) -> None:
         """Close every poll whose deadline has passed (the scheduler calls this; safe to call any time)."""
@@ -70,7 +72,8 @@ class Closing:
             tally = await repo.tally(conn, poll)
             track = track_key(poll_id)
             await send_later(conn, Refresh(track, VIEW, str(poll_id)), now)
-            results = results_message(poll, tally, self.ctx.settings.anonymity.min_group_size)
+            with speaking(workspace_language()):
+                results = results_message(poll, tally, self.ctx.settings.anonymity.min_group_size)
             await send_later(conn, Post(poll.channel, results, thread=track), now,
                              key=f"{track}:results")
         if poll.anonymous:

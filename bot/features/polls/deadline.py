@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.features.polls.grammar import Closes
+from bot.i18n import tr, when
 
 
 def resolve(closes: Closes, now: datetime, zone: ZoneInfo, default_at: tuple[int, int]) -> datetime:
@@ -34,6 +35,6 @@ def resolve(closes: Closes, now: datetime, zone: ZoneInfo, default_at: tuple[int
 
 
 def describe(moment: datetime, zone: ZoneInfo) -> str:
-    """`Fri 20 Nov, 17:00 GMT` — the day and time in one zone, named so nobody guesses."""
+    """`Fri 20 Nov, 17:00 GMT` — the day and time in one zone, named so nobody guesses, as the reader writes dates."""
     local = moment.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {local.tzname()}"
+    return tr("{date}, {time} {zone}", date=when(local, "MMMEd"), time=when(local, "Hm"), zone=local.tzname())

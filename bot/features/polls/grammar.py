@@ -8,12 +8,16 @@ and the builder form alike. Phones turn quotes curly and `--` into a dash, so bo
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+
+from babel.dates import get_day_names
 
 from bot.grammar.errors import GrammarError
 from bot.grammar.help import HelpEntry
 from bot.grammar.tokens import Parts, plain
+from bot.i18n import LANGUAGES, N_, tr
 
 VERB = "poll"
 EXAMPLE = 'poll "Which shift pattern for December?" "4x10" "5x8" "Flexible" --closes "fri 17:00"'
@@ -21,8 +25,8 @@ EXAMPLE = 'poll "Which shift pattern for December?" "4x10" "5x8" "Flexible" --cl
 HELP = (
     HelpEntry(
         'poll "question" "option" "option"… [--anonymous] [--multi] [--hide-results] [--closes 2h | "fri 17:00"]',
-        "Ask the channel: one button per option (2–10), live results, closes on time or when you close it. "
-        "`poll` alone opens a form that builds one",
+        N_("Ask the channel: one button per option (2–10), live results, closes on time or when you close it. "
+           "`poll` alone opens a form that builds one"),
         EXAMPLE,
     ),
 )
@@ -43,15 +47,44 @@ _FLAG_HELP = "--anonymous, --multi, --hide-results or --closes"
 _UNITS = {"w": 7 * 24 * 60, "d": 24 * 60, "h": 60, "m": 1}
 _SPAN_PART = re.compile(r"(\d{1,4})\s*(weeks?|w|days?|d|hours?|hrs?|h|minutes?|mins?|m)")
 _SPAN = re.compile(rf"^(?:{_SPAN_PART.pattern}\s*)+$")
-_DAYS = {
+_ENGLISH_DAYS = {
     "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2, "wednesday": 2,
     "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4, "sat": 5, "saturday": 5,
     "sun": 6, "sunday": 6,
 }
-_RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1}
+_RELATIVE_DAYS = {
+    "today": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "hoy": 0, "mañana": 1, "manana": 1,
+    "今天": 0, "明天": 1, "hôm_nay": 0, "ngày_mai": 1, "mai": 1,
+}
+
+
+def _weekdays() -> dict[str, int]:
+    """Weekday names in every language Huzzah speaks (`vie`, `viernes`, `周五`, `星期五`, `thứ 6`), and in English."""
+    names = dict(_ENGLISH_DAYS)
+    for code in LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for i, name in get_day_names(width, locale=code).items():
+                folded = name.casefold().rstrip(".")
+                names.setdefault(folded.replace(" ", "_"), i)
+                names.setdefault(_unaccented(folded).replace(" ", "_"), i)
+    return names
+
+
+def _unaccented(word: str) -> str:
+    """`mié` → `mie`, `sáb` → `sab`: Spanish typed without accents."""
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def _joined(text: str) -> str:
+    """Two-word day names (`thứ 6`, `ngày mai`) as one token."""
+    for name in _MULTIWORD:
+        text = text.replace(name, name.replace(" ", "_"))
+    return text
 _CLOCK_24 = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 _CLOCK_12 = re.compile(r"^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*(am|pm)$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DAYS = _weekdays()
+_MULTIWORD = sorted({n.replace("_", " ") for n in (*_DAYS, *_RELATIVE_DAYS) if "_" in n}, key=len, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -109,7 +142,8 @@ def parse_poll(parts: Parts) -> CreatePoll | OpenPollBuilder | GrammarError:
             continue
         name = FLAGS.get(flag.group(1).casefold())
         if name is None:
-            return GrammarError(f"I don't know the option “{_short(word.text)}”. Use {_FLAG_HELP}.")
+            return GrammarError(tr("I don't know the option “{option}”. Use {flags}.", option=_short(word.text),
+                                   flags=_FLAG_HELP))
         i += 1
         if name != "closes":
             switches.add(name)
@@ -119,12 +153,12 @@ def parse_poll(parts: Parts) -> CreatePoll | OpenPollBuilder | GrammarError:
             return deadline
         closes = deadline
     if not items:
-        return GrammarError(f"Write the question and the options in quotes — e.g. `{EXAMPLE}`.")
+        return GrammarError(tr("Write the question and the options in quotes — e.g. `{example}`.", example=EXAMPLE))
     if not items[0].quoted:
-        return GrammarError(
-            f"Put the question in quotes, then each option — e.g. `{EXAMPLE}`. "
-            "Single-word options may go without quotes."
-        )
+        return GrammarError(tr(
+            "Put the question in quotes, then each option — e.g. `{example}`. "
+            "Single-word options may go without quotes.", example=EXAMPLE,
+        ))
     return CreatePoll(
         question=items[0].text.strip(),
         options=tuple(w.text.strip() for w in items[1:]),
@@ -146,9 +180,8 @@ def _words(typed: str) -> list[_Word] | GrammarError:
         elif ch in _CLOSERS:
             end = _closing(typed, i)
             if end is None:
-                return GrammarError(
-                    f"The quote that starts “{_short(typed[i + 1:])}” is never closed — add a closing quote mark."
-                )
+                return GrammarError(tr("The quote that starts “{start}” is never closed — add a closing quote mark.",
+                                       start=_short(typed[i + 1:])))
             words.append(_Word(typed[i + 1:end], quoted=True))
             i = end + 1
         else:
@@ -183,7 +216,8 @@ def _closes_after_flag(words: list[_Word], i: int, glued: str | None) -> tuple[C
     if glued:
         return _or_error(parse_closes(glued)), i
     if i >= len(words) or (not words[i].quoted and _FLAG.match(words[i].text)):
-        return GrammarError('Say when the poll closes after --closes, e.g. `--closes 2h` or `--closes "fri 17:00"`.'), i
+        return GrammarError(tr('Say when the poll closes after --closes, e.g. `--closes 2h` or '
+                               '`--closes "fri 17:00"`.')), i
     if words[i].quoted:
         return _or_error(parse_closes(words[i].text)), i + 1
     best: tuple[Closes, int] | None = None
@@ -201,16 +235,16 @@ def _closes_after_flag(words: list[_Word], i: int, glued: str | None) -> tuple[C
 def _or_error(closes: Closes | None, typed: str = "") -> Closes | GrammarError:
     if closes is not None:
         return closes
-    shown = f" “{_short(typed)}”" if typed else ""
-    return GrammarError(
-        f"I can't read{shown} as a deadline. Try a span like `--closes 2h` or `--closes 3d`, "
-        'or a day and time like `--closes "fri 17:00"`, `--closes "tomorrow 9am"` or `--closes "2026-12-01 12:00"`.'
-    )
+    hint = tr('Try a span like `--closes 2h` or `--closes 3d`, or a day and time like `--closes "fri 17:00"`, '
+              '`--closes "tomorrow 9am"` or `--closes "2026-12-01 12:00"`.')
+    if typed:
+        return GrammarError(tr("I can't read “{typed}” as a deadline. {hint}", typed=_short(typed), hint=hint))
+    return GrammarError(tr("I can't read that as a deadline. {hint}", hint=hint))
 
 
 def parse_closes(typed: str) -> Closes | None:
     """`2h`, `1h30m`, `3 days`, `fri`, `fri 17:00`, `tomorrow 9am`, `17:00`, `2026-12-01 12:00`; None if unreadable."""
-    text = " ".join(typed.casefold().split()).removeprefix("in ").removesuffix(" from now")
+    text = _joined(" ".join(typed.casefold().split()).removeprefix("in ").removesuffix(" from now"))
     if _SPAN.match(text):
         minutes = sum(int(n) * _UNITS[unit[0]] for n, unit in _SPAN_PART.findall(text))
         return Closes(after=timedelta(minutes=minutes))

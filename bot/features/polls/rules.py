@@ -18,6 +18,7 @@ from bot.features.polls.limits import (
     MIN_POLL_OPTIONS,
 )
 from bot.features.polls.settings import PollSettings
+from bot.i18n import tr, tr_plural
 
 
 def _folded(option: str) -> str:
@@ -39,37 +40,39 @@ def problems(
 
 def _question(question: str) -> list[str]:
     if not question.strip():
-        return ["Write the question first, in quotes — e.g. “Where should the team lunch be?”"]
+        return [tr("Write the question first, in quotes — e.g. “Where should the team lunch be?”")]
     if len(question) > MAX_POLL_QUESTION_CHARS:
-        return [f"The question is {len(question)} characters — shorten it to {MAX_POLL_QUESTION_CHARS} or fewer."]
+        return [tr("The question is {count} characters — shorten it to {limit} or fewer.", count=len(question),
+                   limit=MAX_POLL_QUESTION_CHARS)]
     return []
 
 
 def _options(options: tuple[str, ...]) -> list[str]:
     found = [
-        f"Option {i} is empty — write something between its quotes, or leave it out."
+        tr("Option {i} is empty — write something between its quotes, or leave it out.", i=i)
         for i, option in enumerate(options, 1) if not option.strip()
     ]
     given = [o for o in options if o.strip()]
     if len(given) < MIN_POLL_OPTIONS:
         found.append(
-            f"A poll needs at least {MIN_POLL_OPTIONS} options and this one has {len(given)} — "
-            "add another choice to pick from."
+            tr("A poll needs at least {limit} options and this one has {count} — add another choice to pick from.",
+               limit=MIN_POLL_OPTIONS, count=len(given))
         )
     if len(given) > MAX_POLL_OPTIONS:
         found.append(
-            f"A poll can offer at most {MAX_POLL_OPTIONS} options and this one has {len(given)} — "
-            f"drop {len(given) - MAX_POLL_OPTIONS}, or split it into two polls."
+            tr("A poll can offer at most {limit} options and this one has {count} — drop {extra}, or split it "
+               "into two polls.", limit=MAX_POLL_OPTIONS, count=len(given), extra=len(given) - MAX_POLL_OPTIONS)
         )
     seen: set[str] = set()
     for option in given:
         folded = _folded(option)
         if folded in seen:
-            found.append(f"“{_short(option)}” is listed twice (capitals don't count) — keep one of them.")
+            found.append(tr("“{option}” is listed twice (capitals don't count) — keep one of them.",
+                            option=_short(option)))
         seen.add(folded)
     found += [
-        f"Option {i} (“{_short(option)}”) is {len(option)} characters — keep each option to "
-        f"{MAX_POLL_OPTION_CHARS} or fewer so it fits on a button."
+        tr("Option {i} (“{option}”) is {count} characters — keep each option to {limit} or fewer so it fits on "
+           "a button.", i=i, option=_short(option), count=len(option), limit=MAX_POLL_OPTION_CHARS)
         for i, option in enumerate(options, 1) if len(option) > MAX_POLL_OPTION_CHARS
     ]
     return found
@@ -78,15 +81,18 @@ def _options(options: tuple[str, ...]) -> list[str]:
 def _deadline(closes_at: datetime, now: datetime, settings: PollSettings, zone: ZoneInfo) -> list[str]:
     if closes_at <= now:
         return [
-            f"That deadline ({describe(closes_at, zone)}) has already passed — pick a time ahead, e.g. 2h or fri 17:00."
+            tr("That deadline ({when}) has already passed — pick a time ahead, e.g. 2h or fri 17:00.",
+               when=describe(closes_at, zone))
         ]
     if closes_at < now + timedelta(minutes=MIN_POLL_OPEN_MINUTES):
-        minutes = f"{MIN_POLL_OPEN_MINUTES} minute{'s' if MIN_POLL_OPEN_MINUTES != 1 else ''}"
-        return [f"That deadline leaves people under {minutes} to vote — give them longer, e.g. 30m."]
+        return [tr_plural("That deadline leaves people under {n} minute to vote — give them longer, e.g. 30m.",
+                          "That deadline leaves people under {n} minutes to vote — give them longer, e.g. 30m.",
+                          MIN_POLL_OPEN_MINUTES)]
     latest = now + timedelta(days=settings.max_open_days)
     if closes_at > latest:
         return [
-            f"A poll can stay open at most {settings.max_open_days} days — pick a deadline before "
-            f"{describe(latest, zone)}."
+            tr_plural("A poll can stay open at most {n} day — pick a deadline before {when}.",
+                      "A poll can stay open at most {n} days — pick a deadline before {when}.",
+                      settings.max_open_days, when=describe(latest, zone))
         ]
     return []

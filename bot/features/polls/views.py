@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 from bot.features.kudos.views import names as mentions
 from bot.features.polls.deadline import describe
 from bot.features.polls.limits import POLL_NAMES_SHOWN
-from bot.messages import Block, Button, Buttons, Inline, Message, Strong, footnote, message, say, text
+from bot.i18n import N_, listing, percent, tr, tr_parts, tr_plural, tr_plural_parts
+from bot.messages import Block, Button, Buttons, Inline, Message, Strong, footnote, message, text
 from bot.people import Person
 from storage.polls import BY_ASKER, PollRecord, Tally
 
@@ -16,9 +17,10 @@ VOTE = "poll.vote"
 CLOSE = "poll.close"
 BAR_WIDTH = 10
 
-ANONYMOUS_LINE = "🔒 Anonymous: no one sees who voted for what — and once it closes, not even the database can tell."
-TOO_FEW_VOTERS = "too few voters to show anonymously"
-NAMED_LINE = "👀 Named: everyone can see who voted for what."
+ANONYMOUS_LINE = N_("🔒 Anonymous: no one sees who voted for what — and once it closes, not even the database can "
+                    "tell.")
+TOO_FEW_VOTERS = N_("too few voters to show anonymously")
+NAMED_LINE = N_("👀 Named: everyone can see who voted for what.")
 
 
 def track_key(poll_id: int) -> str:
@@ -35,12 +37,16 @@ def _bar(n: int, voters: int) -> str:
 
 
 def _count(n: int, voters: int) -> str:
-    share = f" · {round(100 * n / voters)}%" if voters else ""
-    return f"{n} vote{'s' if n != 1 else ''}{share}"
+    votes = tr_plural("{n} vote", "{n} votes", n)
+    return tr("{votes} · {percent}", votes=votes, percent=_percent(n, voters)) if voters else votes
+
+
+def _percent(n: int, voters: int) -> str:
+    return percent(n / voters)
 
 
 def _voted(voters: int) -> str:
-    return f"{voters} {'person has' if voters == 1 else 'people have'} voted"
+    return tr_plural("{n} person has voted", "{n} people have voted", voters)
 
 
 def winners(tally: Tally) -> tuple[int, ...]:
@@ -48,11 +54,11 @@ def winners(tally: Tally) -> tuple[int, ...]:
     return tuple(i for i, n in enumerate(tally.counts) if n == top) if top else ()
 
 
-def _who(people: tuple[Person, ...], *, mention: bool) -> list[Inline]:
+def _who(people: tuple[Person, ...], *, mention: bool) -> tuple[Inline, ...]:
     shown = list(people[:POLL_NAMES_SHOWN])
-    parts: list[Inline] = mentions(shown) if mention else [", ".join(p.label for p in shown)]
+    parts: tuple[Inline, ...] = mentions(shown) if mention else (", ".join(p.label for p in shown),)
     hidden = len(people) - len(shown)
-    return [*parts, f" and {hidden} more"] if hidden else parts
+    return tr_plural_parts("{names} and {n} more", "{names} and {n} more", hidden, names=parts) if hidden else parts
 
 
 def _option_lines(poll: PollRecord, tally: Tally, *, mention: bool) -> list[Block]:
@@ -82,90 +88,104 @@ def withheld(poll: PollRecord, tally: Tally, min_voters: int) -> bool:
 
 
 def _too_few(tally: Tally) -> Block:
-    return text(f"🔒 {_voted(tally.voters)} — {TOO_FEW_VOTERS}, so the split stays unknown.")
+    return text(tr("🔒 {voted} — {why}, so the split stays unknown.", voted=_voted(tally.voters),
+                   why=tr(TOO_FEW_VOTERS)))
 
 
 def _how(poll: PollRecord) -> str:
     if poll.multi:
-        return "Pick as many as you like — press an option again to take it back"
-    return "Pick one — you can change your vote until it closes"
+        return tr("Pick as many as you like — press an option again to take it back")
+    return tr("Pick one — you can change your vote until it closes")
 
 
 def poll_message(poll: PollRecord, tally: Tally, zone: ZoneInfo, min_voters: int) -> Message:
     """The poll in its channel, as it stands: live counts (or hidden ones), buttons while open, 'closed' after."""
-    privacy = ANONYMOUS_LINE if poll.anonymous else NAMED_LINE
+    privacy = tr(ANONYMOUS_LINE if poll.anonymous else NAMED_LINE)
     if poll.closed_at is not None:
         when = describe(poll.closed_at, zone)
-        how: list[Inline] = ["Closed by ", poll.creator, f", {when}"] if poll.closed_by == BY_ASKER else \
-            [f"Closed at its deadline, {when}"]
+        voted = _voted(tally.voters)
+        how = tr_parts("Closed by {asker}, {when} · {voted} · asked by {asker}", asker=poll.creator, when=when,
+                       voted=voted) if poll.closed_by == BY_ASKER else \
+            tr_parts("Closed at its deadline, {when} · {voted} · asked by {asker}", when=when, voted=voted,
+                     asker=poll.creator)
         return message(
-            text("📊 ", Strong(poll.question), "  —  closed"),
+            text("📊 ", *tr_parts("{question}  —  closed", question=Strong(poll.question))),
             *([_too_few(tally)] if withheld(poll, tally, min_voters) else _option_lines(poll, tally, mention=True)),
-            footnote(*how, f" · {_voted(tally.voters)} · asked by ", poll.creator),
+            footnote(*how),
             footnote(privacy),
-            summary=f"📊 Poll closed: {poll.question}",
+            summary=tr("📊 Poll closed: {question}", question=poll.question),
         )
     if counts_hidden(poll):
-        why = "nobody follows the crowd" if poll.hide_results else "no one can tell a vote by watching it arrive"
-        results: list[Block] = [text(
-            f"🙈 Results stay hidden until the poll closes, so {why}. ", f"{_voted(tally.voters)} so far.",
-        )]
+        hidden = tr("🙈 Results stay hidden until the poll closes, so nobody follows the crowd. {voted} so far.",
+                    voted=_voted(tally.voters)) if poll.hide_results else \
+            tr("🙈 Results stay hidden until the poll closes, so no one can tell a vote by watching it arrive. "
+               "{voted} so far.", voted=_voted(tally.voters))
+        results: list[Block] = [text(hidden)]
     else:
         results = _option_lines(poll, tally, mention=True)
-    closes = f"closes {describe(poll.closes_at, zone)}" if poll.closes_at else "open until the asker closes it"
+    closes = tr("closes {when}", when=describe(poll.closes_at, zone)) if poll.closes_at else \
+        tr("open until the asker closes it")
     buttons = tuple(Button(label, VOTE, vote_value(poll.id, i)) for i, label in enumerate(poll.options))
     return message(
         text("📊 ", Strong(poll.question)),
         *results,
-        Buttons((*buttons, Button("Close poll", CLOSE, str(poll.id), style="danger"))),
-        footnote(f"{_how(poll)} · {closes} · asked by ", poll.creator),
+        Buttons((*buttons, Button(tr("Close poll"), CLOSE, str(poll.id), style="danger"))),
+        footnote(*tr_parts("{how} · {closes} · asked by {asker}", how=_how(poll), closes=closes,
+                           asker=poll.creator)),
         footnote(privacy),
-        summary=f"📊 Poll: {poll.question}",
+        summary=tr("📊 Poll: {question}", question=poll.question),
     )
+
+
+def _verdict(poll: PollRecord, tally: Tally, top: tuple[int, ...]) -> Block:
+    if not top:
+        return text(tr("Nobody voted this time."))
+    if len(top) > 1:
+        tied = listing([f"“{poll.options[i]}”" for i in top])
+        return text(tr("🤝 It's a tie: {tied}, {count} each.", tied="".join(map(str, tied)),
+                       count=_count(tally.counts[top[0]], tally.voters)))
+    n, voters = tally.counts[top[0]], tally.voters
+    winner, percent = Strong(poll.options[top[0]]), _percent(n, voters)
+    if poll.multi:
+        return text("🏆 ", *tr_plural_parts("{winner} wins picked by {n} of {voters} voter ({percent}).",
+                                           "{winner} wins picked by {n} of {voters} voters ({percent}).",
+                                           voters, winner=winner, n=n, voters=voters, percent=percent))
+    return text("🏆 ", *tr_plural_parts("{winner} wins with {n} of {voters} vote ({percent}).",
+                                       "{winner} wins with {n} of {voters} votes ({percent}).",
+                                       voters, winner=winner, n=n, voters=voters, percent=percent))
 
 
 def results_message(poll: PollRecord, tally: Tally, min_voters: int) -> Message:
     """The reply in the poll's thread when it closes. Names are written out, not mentioned: no one is pinged."""
-    top = winners(tally)
+    voted = _voted(tally.voters)
     if withheld(poll, tally, min_voters):
-        return message(text("🏁 The poll has closed: ", Strong(poll.question)), _too_few(tally),
-                       summary=f"🏁 Poll closed: {poll.question}")
-    if not top:
-        verdict = text("Nobody voted this time.")
-    elif len(top) == 1:
-        n, voters = tally.counts[top[0]], tally.voters
-        share = f"{n} of {voters} {'vote' if voters == 1 else 'votes'}"
-        if poll.multi:
-            share = f"picked by {n} of {voters} {'voter' if voters == 1 else 'voters'}"
-        verdict = text("🏆 ", Strong(poll.options[top[0]]), f" wins {'' if poll.multi else 'with '}{share}",
-                       f" ({round(100 * n / voters)}%).")
-    else:
-        tied = " and ".join(f"“{poll.options[i]}”" for i in top)
-        verdict = text(f"🤝 It's a tie: {tied}, {_count(tally.counts[top[0]], tally.voters)} each.")
+        return message(text(*tr_parts("🏁 The poll has closed: {question}", question=Strong(poll.question))),
+                       _too_few(tally), summary=tr("🏁 Poll closed: {question}", question=poll.question))
     return message(
-        text("🏁 The poll has closed: ", Strong(poll.question)),
-        verdict,
+        text(*tr_parts("🏁 The poll has closed: {question}", question=Strong(poll.question))),
+        _verdict(poll, tally, winners(tally)),
         *_option_lines(poll, tally, mention=False),
-        footnote(f"{_voted(tally.voters)}" + (" · anonymous, so there are no names to show" if poll.anonymous else "")),
-        summary=f"🏁 Poll closed: {poll.question}",
+        footnote(tr("{voted} · anonymous, so there are no names to show", voted=voted) if poll.anonymous else voted),
+        summary=tr("🏁 Poll closed: {question}", question=poll.question),
     )
 
 
 def posted(poll: PollRecord, zone: ZoneInfo) -> Message:
     """The asker's private confirmation, with the deadline in their own time zone."""
-    closes = f"It closes {describe(poll.closes_at, zone)}" if poll.closes_at else "It stays open"
-    return message(
-        text(f"📊 Your poll is up in {poll.channel.label}. {closes} — or press ", Strong("Close poll"),
-             " when you've heard enough. Only you can close it."),
-    )
+    closes = tr("It closes {when}", when=describe(poll.closes_at, zone)) if poll.closes_at else tr("It stays open")
+    return message(text(*tr_parts(
+        "📊 Your poll is up in {channel}. {closes} — or press {close} when you've heard enough. "
+        "Only you can close it.", channel=poll.channel.label, closes=closes, close=Strong(tr("Close poll")),
+    )))
 
 
 def not_posted(poll: PollRecord) -> Message:
     """To the asker, when the poll could never be posted."""
-    return message(text(
-        f"⚠️ I couldn't post your poll “{poll.question}” in {poll.channel.label}, so no one can vote on it. "
+    return message(text(tr(
+        "⚠️ I couldn't post your poll “{question}” in {channel}, so no one can vote on it. "
         "Ask whoever runs Huzzah to invite the bot there, or ask your poll in another channel.",
-    ))
+        question=poll.question, channel=poll.channel.label,
+    )))
 
 
 def vote_counted(poll: PollRecord, before: frozenset[int], after: frozenset[int]) -> Message:
@@ -176,34 +196,37 @@ def vote_counted(poll: PollRecord, before: frozenset[int], after: frozenset[int]
             out += [", " if n else "", Strong(poll.options[i])]
         return out
 
+    lines: list[Inline] = []
     if poll.multi:
         dropped = before - after
-        if dropped:
-            lines: list[Inline] = ["↩️ You took back ", *listed(dropped), ". "]
-        else:
-            lines = ["✅ Counted. "]
-        lines += ["Your picks: ", *listed(after), "."] if after else ["You have no picks on this poll now."]
+        lines += tr_parts("↩️ You took back {picks}. ", picks=listed(dropped)) if dropped else [tr("✅ Counted. ")]
+        lines += tr_parts("Your picks: {picks}.", picks=listed(after)) if after else \
+            [tr("You have no picks on this poll now.")]
     elif before == after:
-        lines = ["You've already voted for ", *listed(after), " — press another option to change your vote."]
+        lines += tr_parts("You've already voted for {picks} — press another option to change your vote.",
+                          picks=listed(after))
+    elif before:
+        lines += tr_parts("✅ Changed — your vote is now {picks}.", picks=listed(after))
     else:
-        lines = ["✅ Changed — your vote is now " if before else "✅ Your vote for ", *listed(after),
-                 "." if before else " counted."]
+        lines += tr_parts("✅ Your vote for {picks} counted.", picks=listed(after))
     if counts_hidden(poll):
-        lines.append(" Results are hidden until the poll closes.")
+        lines.append(tr(" Results are hidden until the poll closes."))
     if poll.anonymous:
-        lines.append(" 🔒 No one else can see what you picked.")
+        lines.append(tr(" 🔒 No one else can see what you picked."))
     return message(text(*lines))
 
 
-CLOSED = say("This poll has closed — its results are in the poll's thread.")
-GONE = say("That poll no longer exists.")
-ALREADY_CLOSED = say("This poll is already closed — its results are in the poll's thread.")
-CLOSED_NOW = say("🏁 Closed. The results are posted in the poll's thread.")
-IN_A_CHANNEL = say(
+CLOSED = N_("This poll has closed — its results are in the poll's thread.")
+GONE = N_("That poll no longer exists.")
+ALREADY_CLOSED = N_("This poll is already closed — its results are in the poll's thread.")
+CLOSED_NOW = N_("🏁 Closed. The results are posted in the poll's thread.")
+IN_A_CHANNEL = N_(
     "Polls are for channels — run `poll` in the channel where you want to ask, and everyone there can vote."
 )
 
 
 def only_the_asker(poll: PollRecord, zone: ZoneInfo) -> Message:
-    when = f"; otherwise it closes {describe(poll.closes_at, zone)}" if poll.closes_at else ""
-    return message(text("Only the person who asked can close it — that's ", poll.creator, f"{when}."))
+    if poll.closes_at:
+        return message(text(*tr_parts("Only the person who asked can close it — that's {asker}; otherwise it "
+                                      "closes {when}.", asker=poll.creator, when=describe(poll.closes_at, zone))))
+    return message(text(*tr_parts("Only the person who asked can close it — that's {asker}.", asker=poll.creator)))

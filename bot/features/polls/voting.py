@@ -14,7 +14,9 @@ from bot.edge import record_id
 from bot.features.polls.ballot import ballot_key
 from bot.features.polls.closing import Closing
 from bot.features.polls.views import CLOSED, GONE, VIEW, counts_hidden, track_key, vote_counted
+from bot.i18n import tr
 from bot.incoming import Pressed
+from bot.messages import say
 from bot.metrics import POLL_VOTES
 from bot.outbox import send_later
 from bot.outgoing import Refresh, Response, reply
@@ -51,13 +53,13 @@ class Voting:
     async def press(self, pressed: Pressed) -> Response:
         choice = _choice(pressed.value)
         if choice is None:
-            return reply(GONE)
+            return reply(say(tr(GONE)))
         poll_id, position = choice
         now = self.ctx.clock.now()
         async with self.ctx.db.transaction() as conn:
             found = await repo.poll_for_vote(conn, poll_id)
             if found is None or position >= len(found[0].options):
-                return reply(GONE)
+                return reply(say(tr(GONE)))
             poll, secret = found
             voted: tuple[frozenset[int], frozenset[int]] | None = None
             if poll.closed_at is None and not poll.is_due(now) and (secret or not poll.anonymous):
@@ -72,4 +74,4 @@ class Voting:
             return reply(vote_counted(poll, *voted))
         if poll.is_due(now) and poll.closes_at is not None:
             await self.closing.close(poll.id, poll.closes_at, by=AT_DEADLINE)
-        return reply(CLOSED)
+        return reply(say(tr(CLOSED)))
