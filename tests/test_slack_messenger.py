@@ -90,6 +90,9 @@ async def test_slack_refusals_become_retry_or_give_up(messenger: SlackMessenger,
 
 async def test_slack_unreachable_is_worth_retrying(fake_slack_api: FakeSlackAPI) -> None:
     client = make_client(SlackConfig("xoxb-test", "secret", "http://127.0.0.1:9/api/"))
-    with pytest.raises(DeliveryError, match="unreachable") as down:
-        await SlackMessenger(client, SlackDirectory(client), TEAM_ID).direct(BOB, say("hi"))
+    try:
+        with pytest.raises(DeliveryError, match="unreachable") as down:
+            await SlackMessenger(client, SlackDirectory(client), TEAM_ID).direct(BOB, say("hi"))
+    finally:
+        await client.close()
     assert not down.value.permanent

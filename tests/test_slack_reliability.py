@@ -207,6 +207,7 @@ async def test_two_instances_on_one_database_handle_a_repeated_event_once(
             await asyncio.sleep(0.02)
     await slack.settle()
     await second.core.drain()
+    await second.client.close()
     assert len(slack.api.posts_in("CKUDOS")) == 1 and await count(slack) == 1
 
 

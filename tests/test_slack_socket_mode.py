@@ -39,6 +39,7 @@ async def test_a_slash_command_over_socket_mode_is_acked_and_gives_kudos(
         await core.outbox.drain()
     finally:
         await adapter.stop()
+        await adapter.client.close()
 
     assert len(api.posts_in("CKUDOS")) == 1 and len(api.posts_in("DUBOB")) == 1
     assert "Sent!" in api.ephemerals("UALICE")[0]["text"]
@@ -64,6 +65,7 @@ async def test_a_payload_over_socket_mode_is_checked_like_one_over_http(
         await until(lambda: {a.get("envelope_id") for a in api.socket_acks} >= {"e-no-user", "e-garbled"})
     finally:
         await adapter.stop()
+        await adapter.client.close()
 
     acks = {a["envelope_id"]: a for a in api.socket_acks}
     assert "user_id is missing" in acks["e-no-user"]["payload"]["text"]
