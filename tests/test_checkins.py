@@ -351,17 +351,23 @@ async def test_checkins_switched_off_in_app_yaml_ask_no_one(
     assert "switched off" in texts(await team.say("agent01", "checkin"))[0]
 
 
-async def test_many_people_answering_at_the_same_moment_are_all_counted_once(
-    core: Huzzah, clock: FakeClock
-) -> None:
-    console = session(core, NAMES)
-    await open_round(console, clock)
+def mood_presses(console: ConsoleSession) -> list[Pressed]:
+    """Each of NAMES pressing a mood in their check-in DM, moods 1 to 5 in turn."""
     presses = []
     for i, name in enumerate(NAMES):
         dm = next(s for s in console.messenger.shown if s.where == f"DM @{name}")
         [buttons] = [b for b in dm.message.blocks if getattr(b, "buttons", None) and len(b.buttons) == 5]
         presses.append(Pressed(console.person(name), console.where(f"@{name}"), buttons.buttons[i % 5].action,
                                buttons.buttons[i % 5].value))
+    return presses
+
+
+async def test_many_people_answering_at_the_same_moment_are_all_counted_once(
+    core: Huzzah, clock: FakeClock
+) -> None:
+    console = session(core, NAMES)
+    await open_round(console, clock)
+    presses = mood_presses(console)
     presses += presses[:3]  # three double clicks
 
     answers = await asyncio.gather(*(core.handle(p) for p in presses))
@@ -379,12 +385,7 @@ async def test_a_close_racing_many_answers_counts_exactly_the_answers_it_thanked
     """Whatever the interleaving: an answer thanked is in the closed round's figures, one refused is not."""
     console = session(core, NAMES)
     await open_round(console, clock)
-    presses = []
-    for i, name in enumerate(NAMES):
-        dm = next(s for s in console.messenger.shown if s.where == f"DM @{name}")
-        [buttons] = [b for b in dm.message.blocks if getattr(b, "buttons", None) and len(b.buttons) == 5]
-        presses.append(Pressed(console.person(name), console.where(f"@{name}"), buttons.buttons[i % 5].action,
-                               buttons.buttons[i % 5].value))
+    presses = mood_presses(console)
     async with core.ctx.db.transaction() as conn:
         found = await repo.round_for(conn, "Support", "2026-W47")
     assert found is not None

@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from bot.context import Context
 from bot.features.digest.figures import gather
 from bot.features.digest.view import digest_message
 from bot.features.digest.week import Week
 from bot.messages import plain_text
-from bot.people import Person
-from storage import checkins
 from storage.db import Database
-from storage.people import upsert_person
+from tests.org_support import a_round as closed_round
 
 W47 = Week(2026, 47)
-FRIDAY = datetime(2026, 11, 20, 15, tzinfo=UTC)
 
 
 async def a_round(db: Database, moods: list[int], asked: int, vents: tuple[str, ...] = (), week: Week = W47) -> None:
     """Support's closed round (2026-W47 unless told): `asked` people invited, the first ones answering `moods`."""
-    async with db.transaction() as conn:
-        closes = datetime.combine(week.day(7), FRIDAY.timetz())
-        found = await checkins.ensure_round(conn, db.key, "Support", week.label, closes)
-        for n in range(asked):
-            pid = await upsert_person(conn, Person("console", "local", f"p{n}", f"p{n}"), FRIDAY)
-            await checkins.add_invite(conn, found.id, pid, FRIDAY)
-            if n < len(moods):
-                await checkins.record_mood(conn, db.key, found, pid, moods[n])
-        for body in vents:
-            await checkins.add_vent(conn, found, body)
-        await checkins.close_round(conn, db.key, found.id)
+    await closed_round(db, "Support", week, asked, moods, vents)
 
 
 async def digest_text(core) -> str:  # type: ignore[no-untyped-def]
