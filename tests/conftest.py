@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -76,6 +78,21 @@ def postgres_url() -> Iterator[str]:
     asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once for the session; each test's SQLite database starts as a copy of it, as
+    each PostgreSQL one starts from the session's migrated database (migrating per test cost ~0.3 s each)."""
+    path = tmp_path_factory.mktemp("migrated") / "huzzah.db"
+
+    async def migrate() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await db.migrate()
+        await db.close()
+
+    asyncio.run(migrate())
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
     if request.param == "sqlite":
@@ -84,14 +101,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-
 
 
 @pytest.fixture
-async def db(db_url: str) -> AsyncIterator[Database]:
+async def db(db_url: str, sqlite_template: Path) -> AsyncIterator[Database]:
+    """A migrated, empty database: PostgreSQL's session database truncated, or a copy of the migrated SQLite file."""
+    if make_url(db_url).get_backend_name() == "sqlite":
+        shutil.copyfile(sqlite_template, make_url(db_url).database or "")
     database = Database(db_url)
     if database.dialect == "postgresql":
         async with database.transaction() as conn:
             names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
             await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        await database.migrate()
     yield database
     await database.close()
 

@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,6 +87,9 @@ class Issuer:
     base: str
     kid: str = "huzzah-test-key"
     key: Any = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    nonce: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """Makes the metadata URL this issuer's own: botbuilder caches metadata and keys per URL for the whole
+    process, and a later test's connector can get an earlier one's port (and with it the earlier key)."""
 
     @property
     def name(self) -> str:
@@ -93,7 +97,7 @@ class Issuer:
 
     @property
     def metadata_url(self) -> str:
-        return f"{self.base}/.well-known/openid-configuration"
+        return f"{self.base}/.well-known/openid-configuration?issuer={self.nonce}"
 
     def jwks(self) -> dict[str, Any]:
         public = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
