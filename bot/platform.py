@@ -1,9 +1,10 @@
 """The Platform contract: what a chat platform adds to Huzzah, and the one door it has into the core.
 
-A platform is a folder under `adapters/` that exports a `Connector` (how it is configured from the
-environment and built), plus one line in `huzzah/platforms.py`. Built, it is a `Platform`: its messenger
-(how the outbox reaches people there), its roster (who is in a channel), its web routes, its own scheduled
-work, and how it starts and stops. It talks to the core only through `Core`; it never touches storage.
+A platform is a folder under `adapters/` whose `connector` module exports a `Connector` (how it is configured
+from the environment and built; its SDK is imported only when it builds), plus one line in `huzzah/platforms.py`.
+Built, it is a `Platform`: its messenger (how the outbox reaches people there), its roster (who is in a channel),
+its web routes, its own scheduled work, and how it starts and stops. It talks to the core only through `Core`;
+it never touches storage.
 """
 
 from __future__ import annotations

@@ -16,10 +16,10 @@ from typing import NoReturn
 from bot.config import ConfigError, Settings, database_url
 from bot.settings import load_settings
 from huzzah import logs
+from huzzah.binding import LOOPBACK
 from huzzah.lifecycle import shutdown_timeout
 from huzzah.logs import FORMATS, LEVELS
 from huzzah.platforms import PLATFORM_NAMES
-from huzzah.server import LOOPBACK
 
 
 class Parser(argparse.ArgumentParser):

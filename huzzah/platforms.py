@@ -1,20 +1,24 @@
 """The platforms Huzzah can talk to, switched on from the environment and plugged into the core.
 
-Adding a platform: its folder under `adapters/` exporting a `Connector` (see `bot.platform`) and one line in
-CONNECTORS. `huzzah serve` and `huzzah scheduler` connect the same way, so a check-in round opened by either
-finds the same team members and its invitations leave through the same messengers.
+Adding a platform: its folder under `adapters/` with a `connector` module exporting a `Connector` (see
+`bot.platform`), and one line in CONNECTORS. A connector imports its platform's SDK only when it builds, so a
+process loads only the SDKs of the platforms it is configured for. `huzzah serve` and `huzzah scheduler`
+connect the same way, so a check-in round opened by either finds the same team members and its invitations
+leave through the same messengers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.console.directory import PLATFORM as CONSOLE
-from adapters.msteams import hosting as msteams
-from adapters.slack import app as slack
-from bot.app import Huzzah
+from adapters.msteams import connector as msteams
+from adapters.slack import connector as slack
 from bot.platform import Connector, Platform, Receiving
+
+if TYPE_CHECKING:
+    from bot.app import Huzzah
 
 CONNECTORS: tuple[Connector, ...] = (
     slack.CONNECTOR,

@@ -13,7 +13,6 @@ finishes its tick; the database closes; exit 0.
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import re
@@ -31,6 +30,7 @@ from bot.config import ConfigError, Settings
 from bot.limits import SHUTDOWN_SECONDS
 from bot.platform import Platform, Receiving
 from bot.tracing import PLATFORM, REQUEST_ID, within
+from huzzah.binding import LOOPBACK, bind
 from huzzah.lifecycle import Step, StopSignals, stop_in_order
 from huzzah.metrics import ErrorCounter, PrometheusMetrics
 from huzzah.scheduler import Background
@@ -48,8 +48,6 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 """Methods named as they are in metrics and logs; anything a scanner makes up is "other" (labels stay few)."""
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-LOOPBACK = "127.0.0.1"
-"""Where `serve` listens unless told otherwise: this machine only."""
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -136,29 +134,6 @@ def build_web_app(core: Huzzah, *, expose_metrics: bool = True) -> web.Applicati
         for route in platform.routes:
             app.router.add_route(route.method, route.path, route.handler)
     return app
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """The listening socket, or ConfigError saying in one line why not (a port in use is otherwise a 33-line
-    OSError). Opened before the database is touched, so a second copy started by mistake changes nothing."""
-    try:
-        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                      flags=socket.AI_PASSIVE)[0]
-    except (socket.gaierror, UnicodeError):
-        raise ConfigError(f"--host {host}: no such address — use 127.0.0.1 (this machine only) or 0.0.0.0 "
-                          "(every interface)") from None
-    try:
-        return socket.create_server(address, family=family)
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            why = f"port {port} on {host} is already in use (another Huzzah?) — stop it, or choose another --port"
-        elif exc.errno == errno.EACCES:
-            why = f"may not listen on port {port} (ports below 1024 need privileges) — choose --port 3000 or above"
-        elif exc.errno == errno.EADDRNOTAVAIL:
-            why = f"--host {host} is not an address of this machine — use 127.0.0.1 or 0.0.0.0"
-        else:
-            why = f"cannot listen on {host}:{port} ({exc.strerror or exc})"
-        raise ConfigError(why) from None
 
 
 @asynccontextmanager

@@ -10,11 +10,8 @@ from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, CursorResult, make_url
@@ -25,6 +22,9 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 import migrations
 from bot.config import ConfigError
 from storage.keys import ServerKey, load_server_key
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 MIGRATION_LOCK = 0x6875_7A7A_6168
@@ -262,7 +262,10 @@ class Database:
 
 
 def alembic_config(connection: Connection | None = None, key: ServerKey | None = None) -> Config:
-    """`key`: the server key, for the revisions that seal or key data already stored (0010)."""
+    """`key`: the server key, for the revisions that seal or key data already stored (0010). Alembic is imported
+    here, not at the top: only a process that migrates loads it (`huzzah --help` or a start-up mistake need not)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = connection
@@ -271,6 +274,9 @@ def alembic_config(connection: Connection | None = None, key: ServerKey | None =
 
 
 def _upgrade(connection: Connection, key: ServerKey) -> tuple[str | None, str | None]:
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     before = MigrationContext.configure(connection).get_current_revision()
     command.upgrade(alembic_config(connection, key), "head")
     return before, MigrationContext.configure(connection).get_current_revision()

@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 from botframework.connector.auth import AppCredentials, ServiceClientCredentialsFactory
 
-from adapters.msteams.auth import Endpoints, MsTeamsConfig
+from adapters.msteams.config import Endpoints, MsTeamsConfig
 from adapters.msteams.hosting import MsTeams, build_msteams
 from adapters.msteams.pacing import Pacer
 from bot.app import Huzzah

@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import func, inspect, select
 
-from adapters.msteams.auth import NO_AUTH_WARNING, MsTeamsConfig
+from adapters.msteams.config import NO_AUTH_WARNING, MsTeamsConfig
 from adapters.msteams.hosting import build_msteams
 from bot.app import Huzzah
 from bot.config import ConfigError

@@ -16,10 +16,9 @@ import aiohttp
 import pytest
 from botbuilder.schema import Activity
 
-from adapters.msteams import hosting
-from adapters.msteams.auth import NO_AUTH_WARNING
+from adapters.msteams import connector as teams
+from adapters.msteams.config import NO_AUTH_WARNING, PLATFORM
 from adapters.msteams.references import conversation_of, reference_of
-from adapters.msteams.translate import PLATFORM
 from bot.config import ConfigError
 from bot.messages import message, text
 from bot.people import Channel
@@ -124,21 +123,21 @@ async def test_the_emulator_flag_turns_teams_on_unauthenticated_and_warns(tmp_pa
 
 
 def test_teams_is_off_without_an_app_id_and_on_with_one() -> None:
-    assert hosting.configure({}, "http") is None
-    assert hosting.configure({}, "none") is None, "the scheduler sends nothing to Teams either"
+    assert teams.configure({}, "http") is None
+    assert teams.configure({}, "none") is None, "the scheduler sends nothing to Teams either"
     assert [c.name for c, _ in configured({}, "http")] == []
-    on = hosting.configure({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "pw"}, "http")
+    on = teams.configure({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "pw"}, "http")
     assert on is not None and on.authenticated
     with pytest.raises(ConfigError, match="MICROSOFT_APP_ID"):
-        hosting.configure({"MICROSOFT_APP_PASSWORD": "pw"}, "http")  # half a configuration is named, not "off"
+        teams.configure({"MICROSOFT_APP_PASSWORD": "pw"}, "http")  # half a configuration is named, not "off"
 
 
 def test_only_the_emulator_connector_runs_teams_unauthenticated() -> None:
     [(connector, config)] = configured({}, "http", connectors(teams_emulator=True))
-    assert connector is hosting.EMULATOR and not config.authenticated
-    assert hosting.CONNECTOR not in connectors(teams_emulator=True)
+    assert connector is teams.EMULATOR and not config.authenticated
+    assert teams.CONNECTOR not in connectors(teams_emulator=True)
     with pytest.raises(ConfigError, match="--teams-emulator"):
-        hosting.configure_emulator({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "pw"}, "http")
+        teams.configure_emulator({"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "pw"}, "http")
 
 
 async def test_an_authenticated_server_never_sends_to_an_address_saved_unauthenticated(

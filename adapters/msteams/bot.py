@@ -12,11 +12,11 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes
 
 from adapters.msteams.cards import CARD_TYPE, answer_activity, form_activity, form_card
+from adapters.msteams.config import PLATFORM
 from adapters.msteams.messenger import MsTeamsMessenger
 from adapters.msteams.references import remember
 from adapters.msteams.translate import (
     PERSONAL,
-    PLATFORM,
     channel_of,
     incoming_of,
     is_bot_account,

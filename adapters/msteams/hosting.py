@@ -4,7 +4,7 @@ and roster that reach people proactively.
 Secure by default: Teams is on only with MICROSOFT_APP_ID, and then every activity must carry a Bot
 Framework token for this app and the service URL it names. Without an app id there is no route at all
 (404): an open endpoint lets anyone act as any user, and makes Huzzah call whatever `serviceUrl` an
-activity names. The one exception is `huzzah serve --teams-emulator` (`EMULATOR`), for the Bot Framework
+activity names. The one exception is `huzzah serve --teams-emulator` (`connector.EMULATOR`), for the Bot Framework
 Emulator on one's own machine, which the server binds to 127.0.0.1 only.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -21,15 +20,14 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from adapters.msteams import inbound
-from adapters.msteams.auth import NO_AUTH_WARNING, GuardedAuthentication, MsTeamsConfig, authentication
+from adapters.msteams.auth import GuardedAuthentication, authentication
 from adapters.msteams.bot import MsTeamsBot
+from adapters.msteams.config import NO_AUTH_WARNING, PLATFORM, MsTeamsConfig
 from adapters.msteams.messenger import MsTeamsMessenger
 from adapters.msteams.pacing import Pacer, Sleep
-from adapters.msteams.translate import PLATFORM
 from adapters.shapes import Malformed, media_type, parse_json
-from bot.config import ConfigError
 from bot.failures import log_failure
-from bot.platform import Connector, Core, Platform, Receiving, Route
+from bot.platform import Core, Platform, Route
 
 log = logging.getLogger(__name__)
 ROUTE = "/api/messages"
@@ -89,29 +87,3 @@ def build_msteams(core: Core, config: MsTeamsConfig, *, credentials: ServiceClie
     messenger = MsTeamsMessenger(adapter, config, core.conversations(PLATFORM), pacer=pacer, sleep=sleep,
                                  metrics=core.metrics)
     return MsTeams(config, adapter, guarded, MsTeamsBot(core, messenger), messenger)
-
-
-def configure(env: Mapping[str, str], receiving: Receiving) -> MsTeamsConfig | None:
-    """Teams with authentication, when MICROSOFT_APP_ID is set; None (off: no route, nothing sent) without."""
-    config = MsTeamsConfig.from_env(env)
-    config.check()  # a password or an app type without the app id is a mistake to name, not "off"
-    return config if config.authenticated else None
-
-
-def configure_emulator(env: Mapping[str, str], receiving: Receiving) -> MsTeamsConfig:
-    """Teams without authentication, for the Bot Framework Emulator (`serve --teams-emulator`)."""
-    config = MsTeamsConfig.from_env(env)
-    if config.authenticated:
-        raise ConfigError("--teams-emulator is for trying Teams without MICROSOFT_APP_ID, and it is set — "
-                          "drop the flag (or unset MICROSOFT_APP_ID)")
-    config.check()
-    return config
-
-
-def build(core: Core, config: MsTeamsConfig) -> Platform:
-    return build_msteams(core, config).platform()
-
-
-CONNECTOR = Connector(PLATFORM, configure, build)
-EMULATOR = Connector(PLATFORM, configure_emulator, build)
-"""Teams switched on unauthenticated: only the composition root picks it, for `serve --teams-emulator`."""

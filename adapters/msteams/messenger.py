@@ -22,8 +22,8 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, ConversationReference
 from botframework.connector.aio import ConnectorClient
 
-from adapters.msteams.auth import MsTeamsConfig
 from adapters.msteams.cards import message_activity
+from adapters.msteams.config import PLATFORM, MsTeamsConfig
 from adapters.msteams.limits import (
     MEMBERS_PAGE,
     RETRY_ATTEMPTS,
@@ -33,7 +33,7 @@ from adapters.msteams.limits import (
 )
 from adapters.msteams.pacing import Pacer, Sleep
 from adapters.msteams.references import conversation_of, is_verified, restore
-from adapters.msteams.translate import PERSONAL, PLATFORM, base_conversation_id, is_bot_account
+from adapters.msteams.translate import PERSONAL, base_conversation_id, is_bot_account
 from bot.incoming import MessageRef
 from bot.messages import Message
 from bot.metrics import PLATFORM_CALLS, PLATFORM_RATE_LIMITED, PLATFORM_RETRIES, Metrics, NoMetrics

@@ -13,7 +13,8 @@ from __future__ import annotations
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
-from adapters.msteams.translate import PERSONAL, PLATFORM, base_conversation_id, tenant_of
+from adapters.msteams.config import PLATFORM
+from adapters.msteams.translate import PERSONAL, base_conversation_id, tenant_of
 from bot.ports import Conversation, Conversations
 
 SAVED_FROM = frozenset({"message", "conversationUpdate", "installationUpdate", "messageReaction", "invoke"})

@@ -14,10 +14,10 @@ from typing import Any
 
 from botbuilder.schema import Activity, ChannelAccount
 
+from adapters.msteams.config import PLATFORM
 from bot.incoming import Incoming, MessageRef, Part, Pressed, Reacted, Said, Submitted
 from bot.people import Channel, Person
 
-PLATFORM = "msteams"
 PERSONAL = "personal"
 DATA_KEY = "huzzah"
 """Marks Action.Submit data written by our card renderer: its value says which kind of action it is."""

@@ -31,7 +31,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.shapes import Malformed, media_type
 from adapters.slack import inbound
 from adapters.slack.client import make_client
-from adapters.slack.config import SlackConfig, slack_config
+from adapters.slack.config import SlackConfig
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.render import (
@@ -54,7 +54,7 @@ from bot.incoming import Incoming, MessageRef, Pressed, Reacted, Said, Shortcut,
 from bot.messages import Message, say
 from bot.outgoing import Response
 from bot.people import Channel, Person
-from bot.platform import Connector, Core, Platform, Receiving, Route
+from bot.platform import Core, Platform, Route
 
 log = logging.getLogger(__name__)
 BOLT_LOG = logging.getLogger(f"{__name__}.bolt")
@@ -533,14 +533,3 @@ class SlackAdapter:
 
         self._socket = CheckedSocketModeHandler(self.bolt, self.config.app_token, web_client=self.client)
         await self._socket.connect_async()
-
-
-def configure(env: Mapping[str, str], receiving: Receiving) -> SlackConfig | None:
-    return slack_config(env, socket_mode=receiving == "socket", receiving=receiving != "none")
-
-
-def build(core: Core, config: SlackConfig) -> Platform:
-    return SlackAdapter(core, config).platform()
-
-
-CONNECTOR = Connector(PLATFORM, configure, build)

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cache
 
 from babel.dates import get_day_names
 
@@ -58,8 +59,10 @@ _RELATIVE_DAYS = {
 }
 
 
+@cache
 def _weekdays() -> dict[str, int]:
-    """Weekday names in every language Huzzah speaks (`vie`, `viernes`, `周五`, `星期五`, `thứ 6`), and in English."""
+    """Weekday names in every language Huzzah speaks (`vie`, `viernes`, `周五`, `星期五`, `thứ 6`), and in English.
+    Read from Babel's locale data when a deadline is first parsed, not when the module is imported."""
     names = dict(_ENGLISH_DAYS)
     for code in LANGUAGES:
         for width in ("wide", "abbreviated"):
@@ -77,14 +80,18 @@ def _unaccented(word: str) -> str:
 
 def _joined(text: str) -> str:
     """Two-word day names (`thứ 6`, `ngày mai`) as one token."""
-    for name in _MULTIWORD:
+    for name in _multiword():
         text = text.replace(name, name.replace(" ", "_"))
     return text
 _CLOCK_24 = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 _CLOCK_12 = re.compile(r"^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*(am|pm)$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_DAYS = _weekdays()
-_MULTIWORD = sorted({n.replace("_", " ") for n in (*_DAYS, *_RELATIVE_DAYS) if "_" in n}, key=len, reverse=True)
+
+
+@cache
+def _multiword() -> list[str]:
+    """The day names of more than one word, longest first."""
+    return sorted({n.replace("_", " ") for n in (*_weekdays(), *_RELATIVE_DAYS) if "_" in n}, key=len, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -274,8 +281,8 @@ def _time_tokens(text: str) -> list[str]:
 
 def _day(token: str) -> Closes | None:
     """The day half of a deadline (`fri`, `tomorrow`, `2026-12-01`), with no time yet."""
-    if token in _DAYS:
-        return Closes(weekday=_DAYS[token])
+    if token in _weekdays():
+        return Closes(weekday=_weekdays()[token])
     if token in _RELATIVE_DAYS:
         return Closes(in_days=_RELATIVE_DAYS[token])
     iso = _ISO_DATE.match(token)
