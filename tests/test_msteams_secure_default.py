@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,42 +36,26 @@ from tests.msteams_support import (
     user,
     world_fixture,
 )
+from tests.process_support import Proc
 
 secured_msteams = world_fixture("secured_msteams", app_id=APP_ID)
 ALICE, BOB = user("Alice"), user("Bob")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @asynccontextmanager
 async def served(tmp_path: Path, *args: str) -> AsyncIterator[tuple[str, Path]]:
     """The real `huzzah serve` in its own process with no platform secrets at all; yields its base URL and
-    the file its log goes to, once /healthz answers."""
-    port = free_port()
+    the file its log goes to, once it listens (on a port the system picked: its log names it)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "HUZZAH_CONFIG"))}
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/huzzah.db"
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
         server = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "huzzah", "serve", "--port", str(port), *args,
+            sys.executable, "-m", "huzzah", "serve", "--port", "0", *args,
             env=env, cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=sink,
         )
-    base = f"http://127.0.0.1:{port}"
     try:
-        async with aiohttp.ClientSession() as http:
-            for _ in range(600):  # until it listens (migrations run first)
-                try:
-                    async with http.get(f"{base}/healthz") as health:
-                        if health.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    assert server.returncode is None, log.read_text()
-                    await asyncio.sleep(0.05)
-        yield base, log
+        yield f"http://127.0.0.1:{await Proc(server, log).port()}", log
     finally:
         server.terminate()
         await server.wait()

@@ -29,10 +29,15 @@ SECRET = "s3cret-pw"
 
 
 def closed_port() -> int:
-    """A loopback port nothing listens on: one the OS just handed out and we gave back."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A loopback port nothing listens on, for the whole run: bound and never listening, so connecting to it is
+    refused, and no server started meanwhile (here or in another test worker) can be handed it."""
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    _HELD.append(holder)
+    return holder.getsockname()[1]
+
+
+_HELD: list[socket.socket] = []
 
 
 def huzzah(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: int | None = subprocess.DEVNULL,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
+import re
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -51,6 +51,7 @@ SEEDED = "for last week's outage call"
 ON_A = "thanks for the refund macro"
 ON_B = "thanks for covering the night shift"
 ON_BOTH = "thanks for the handover notes"
+LISTENING = re.compile(r"Huzzah is listening on http://127\.0\.0\.1:(\d+)")
 NAMES = ("alice", "bob", "carol", "dave", "UALICE", "UBOB", "UCAROL", "UDAVE")
 
 
@@ -67,22 +68,17 @@ digest: {{day: {today}, time: "00:00", channels: ["slack:#support-leads"]}}
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Instance:
     process: asyncio.subprocess.Process
-    port: int
     lines: list[str] = field(default_factory=list)
     reader: asyncio.Task[None] | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        """Where it listens: `--port 0` lets the system pick a free port, and the log names it."""
+        [port] = [found[1] for line in self.logged() if (found := LISTENING.search(line["message"]))]
+        return f"http://127.0.0.1:{port}"
 
     def logged(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.lines if line.startswith("{")]
@@ -125,11 +121,10 @@ async def instances(db: Database, tmp_path: Path, fake_slack_api: FakeSlackAPI) 
     started: list[Instance] = []
     try:
         for _ in range(2):
-            port = free_port()
             process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "huzzah.cli", "--log-format", "json", "serve", "--host", "127.0.0.1",
-                "--port", str(port), cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE)
-            instance = Instance(process, port)
+                "--port", "0", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE)
+            instance = Instance(process)
             instance.reader = asyncio.create_task(instance.read())
             started.append(instance)
         for instance in started:
