@@ -8,13 +8,22 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.i18n import language_of, workspace_language
 from bot.people import Person
 from storage.db import Database
-from storage.people import stored_language
+from storage.people import StoredPerson, stored_language
 
 
 async def language_in(conn: AsyncConnection, person: Person) -> str:
     """Inside a transaction that is already open (a feature writing a DM to someone)."""
     chosen, locale = await stored_language(conn, person)
-    return chosen or language_of(person.locale or locale) or workspace_language()
+    return reading(chosen, person.locale or locale)
+
+
+def language_stored(stored: StoredPerson) -> str:
+    """For a person just upserted: their row already holds the newest locale their platform gave."""
+    return reading(stored.language, stored.person.locale)
+
+
+def reading(chosen: str | None, locale: str | None) -> str:
+    return chosen or language_of(locale) or workspace_language()
 
 
 async def language_for(db: Database, person: Person) -> str:

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -35,6 +35,7 @@ _WRITES = "huzzah.writes"
 """Per DBAPI connection: how many INSERT/UPDATE/DELETE statements it has run (see `Database.ride_along`)."""
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class _NoData(logging.Filter):
@@ -361,6 +362,20 @@ async def sqlite_migration_lock(url: str) -> AsyncIterator[None]:
 def insert_for(conn: AsyncConnection) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT on both SQLite and PostgreSQL."""
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
+def per_dialect(build: Callable[[Any], T]) -> Callable[[AsyncConnection], T]:
+    """A statement built once for each dialect from that dialect's INSERT, then picked for a connection.
+
+    For hot paths: SQLAlchemy caches the compiled SQL, but building the statement again on every call (its
+    clauses and bound parameters) is what costs there; a prebuilt one is executed with plain parameter dicts.
+    """
+    built = {insert: build(insert) for insert in (postgresql.insert, sqlite.insert)}
+
+    def pick(conn: AsyncConnection) -> T:
+        return built[insert_for(conn)]
+
+    return pick
 
 
 def inserted_id(result: CursorResult[Any]) -> int:

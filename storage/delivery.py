@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.clock import Clock
 from bot.incoming import MessageRef
 from bot.limits import DEDUPE_HOURS
-from storage.db import Database, insert_for
+from storage.db import Database, insert_for, per_dialect
 from storage.tables.delivery import once_keys, outbox, tracked_messages
 from storage.types import UTCDateTime
 
@@ -68,6 +68,33 @@ class OutboxRow:
     between sending and marking it sent): a resend looks for it first, in what was posted since then."""
 
 
+@dataclass(frozen=True)
+class Queued:
+    """A delivery to add to the outbox (`enqueue_many`)."""
+
+    key: str
+    payload: Any
+    platform: str | None = None
+    workspace: str | None = None
+    not_before: datetime | None = None
+
+
+_ENQUEUE = per_dialect(lambda insert: insert(outbox).on_conflict_do_nothing().returning(outbox.c.key))
+
+
+async def enqueue_many(conn: AsyncConnection, deliveries: Sequence[Queued], at: datetime) -> set[str]:
+    """Add deliveries, each once, in one statement: a key already in the outbox is left as it is. The keys
+    added."""
+    if not deliveries:
+        return set()
+    added = await conn.execute(_ENQUEUE(conn), [
+        dict(key=d.key, payload=d.payload, platform=d.platform, workspace=d.workspace, status="pending", attempts=0,
+             not_before=d.not_before or at, created_at=at)
+        for d in deliveries
+    ])
+    return set(added.scalars())
+
+
 async def enqueue(
     conn: AsyncConnection,
     key: str,
@@ -79,12 +106,7 @@ async def enqueue(
     not_before: datetime | None = None,
 ) -> bool:
     """Add a delivery once: a key already in the outbox is left as it is. True when added."""
-    values = dict(
-        key=key, payload=payload, platform=platform, workspace=workspace, status="pending", attempts=0,
-        not_before=not_before or at, created_at=at,
-    )
-    result = await conn.execute(insert_for(conn)(outbox).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    return key in await enqueue_many(conn, [Queued(key, payload, platform, workspace, not_before)], at)
 
 
 async def enqueue_replacing(

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, union_all, update
+from sqlalchemy import Integer, bindparam, delete, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.incoming import Part
 from bot.people import Person
 from storage.db import insert_for, inserted_id
-from storage.people import people_by_id
+from storage.people import StoredPerson, people_by_id
 from storage.tables.kudos import (
     kudos,
     kudos_cogivers,
@@ -22,6 +23,7 @@ from storage.tables.kudos import (
     kudos_values,
 )
 from storage.tables.people import people
+from storage.types import UTCDateTime
 
 
 def encode_reason(parts: tuple[Part, ...], ids: dict[Person, int]) -> list[Any]:
@@ -41,6 +43,9 @@ class KudosRecord:
     created_at: datetime
 
 
+_ADD, _ADD_RECIPIENTS, _ADD_VALUES = kudos.insert(), kudos_recipients.insert(), kudos_values.insert()
+
+
 async def add_kudos(
     conn: AsyncConnection,
     *,
@@ -48,25 +53,32 @@ async def add_kudos(
     platform: str,
     workspace: str,
     channel: str,
-    giver_id: int,
-    recipient_ids: list[int],
+    giver: Person,
+    recipients: Sequence[Person],
     values: tuple[str, ...],
-    reason: list[Any],
+    reason: tuple[Part, ...],
+    named: Mapping[Person, StoredPerson],
     link: str,
     source: str,
     at: datetime,
-) -> int:
-    result = await conn.execute(
-        kudos.insert().values(
-            team=team, platform=platform, workspace=workspace, channel=channel, giver_id=giver_id,
-            reason=reason, link=link, source=source, created_at=at,
-        )
-    )
+) -> KudosRecord:
+    """Store a kudos; `named` holds everyone it names, as `upsert_people` returned them. The record is the one
+    `get_kudos` would read back, built from what is in hand instead of read again."""
+    ids = {p: s.id for p, s in named.items()}
+    result = await conn.execute(_ADD, dict(
+        team=team, platform=platform, workspace=workspace, channel=channel, giver_id=ids[giver],
+        reason=encode_reason(reason, ids), link=link, source=source, created_at=at,
+    ))
     kudos_id = inserted_id(result)
-    await conn.execute(kudos_recipients.insert(), [{"kudos_id": kudos_id, "person_id": r} for r in recipient_ids])
+    thanked = sorted((named[r] for r in recipients), key=lambda s: s.id)
+    await conn.execute(_ADD_RECIPIENTS, [{"kudos_id": kudos_id, "person_id": r.id} for r in thanked])
     if values:
-        await conn.execute(kudos_values.insert(), [{"kudos_id": kudos_id, "value": v} for v in values])
-    return kudos_id
+        await conn.execute(_ADD_VALUES, [{"kudos_id": kudos_id, "value": v} for v in values])
+    return KudosRecord(
+        id=kudos_id, team=team, giver=named[giver].person, recipients=tuple(r.person for r in thanked), cogivers=(),
+        values=tuple(sorted(values)), reason=tuple(p if isinstance(p, str) else named[p].person for p in reason),
+        link=link, created_at=at.astimezone(UTC),
+    )
 
 
 async def add_cogiver(conn: AsyncConnection, kudos_id: int, person_id: int, at: datetime) -> bool:
@@ -75,8 +87,8 @@ async def add_cogiver(conn: AsyncConnection, kudos_id: int, person_id: int, at: 
     return (await conn.execute(stmt.on_conflict_do_nothing())).rowcount == 1
 
 
-async def thanks_given_since(conn: AsyncConnection, person_id: int, since: datetime) -> int:
-    """How many thank-yous (one per recipient) a person gave or joined since a moment: the allowance spent."""
+def _spent() -> Any:
+    person_id, since = bindparam("person_id", type_=Integer), bindparam("since", type_=UTCDateTime)
     own = (
         select(kudos_recipients.c.person_id)
         .join(kudos, kudos.c.id == kudos_recipients.c.kudos_id)
@@ -87,8 +99,15 @@ async def thanks_given_since(conn: AsyncConnection, person_id: int, since: datet
         .join(kudos_cogivers, kudos_cogivers.c.kudos_id == kudos_recipients.c.kudos_id)
         .where(kudos_cogivers.c.person_id == person_id, kudos_cogivers.c.created_at >= since)
     )
-    spent = union_all(own, joined).subquery()
-    return (await conn.execute(select(func.count()).select_from(spent))).scalar_one()
+    return select(func.count()).select_from(union_all(own, joined).subquery())
+
+
+_SPENT = _spent()  # built once: every kudos asks it
+
+
+async def thanks_given_since(conn: AsyncConnection, person_id: int, since: datetime) -> int:
+    """How many thank-yous (one per recipient) a person gave or joined since a moment: the allowance spent."""
+    return (await conn.execute(_SPENT, {"person_id": person_id, "since": since})).scalar_one()
 
 
 async def get_kudos(conn: AsyncConnection, kudos_id: int) -> KudosRecord | None:

@@ -9,7 +9,7 @@ import collections
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 
 from adapters.slack.roster import SlackRoster
 from bot.clock import FakeClock
@@ -47,6 +47,45 @@ async def test_a_kudos_takes_at_most_three_transactions_from_request_to_stored(s
         await slack.wait_for(lambda: slack.adapter.busy == 0)
     assert status == 200
     assert 1 <= len(begun) <= 3, begun  # the inbox row with the dedupe claim; the kudos with its posts, inbox done
+    await slack.settle()
+    assert len(slack.api.posts_in("CKUDOS")) == 2
+
+
+@contextmanager
+def statements_by_transaction(db: Database) -> Iterator[list[list[str]]]:
+    """The SQL statements run while the block runs, one list per transaction, in the order they began."""
+    transactions: list[list[str]] = []
+    current: dict[int, list[str]] = {}
+
+    def begin(conn: Connection) -> None:
+        current[id(conn)] = []
+        transactions.append(current[id(conn)])
+
+    def execute(conn: Connection, _cursor: object, statement: str, *_: object) -> None:
+        if id(conn) in current:
+            current[id(conn)].append(statement)
+
+    event.listen(db.engine.sync_engine, "begin", begin)
+    event.listen(db.engine.sync_engine, "before_cursor_execute", execute)
+    try:
+        yield transactions
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", execute)
+        event.remove(db.engine.sync_engine, "begin", begin)
+
+
+async def test_a_kudos_is_stored_and_queued_in_at_most_seven_statements(slack: SlackHarness) -> None:
+    await slack.command("<@UBOB> thanks for the save #ownership", user="UALICE")  # the first one warms the caches
+    await slack.settle()
+    with statements_by_transaction(slack.core.ctx.db) as transactions:
+        status, _ = await slack.command("<@UCAROL> thanks for the handover, with <@UBOB> #ownership", user="UDAVE")
+        await slack.wait_for(lambda: slack.adapter.busy == 0)
+    assert status == 200
+    kudos = [t for t in transactions if any(s.startswith("INSERT INTO kudos ") for s in t)]
+    assert len(kudos) == 1, transactions
+    # people (all three at once), the allowance, the kudos, its recipients, its values, its two deliveries at
+    # once, and the inbox row finished in the same commit
+    assert len(kudos[0]) <= 7, "\n".join(kudos[0])
     await slack.settle()
     assert len(slack.api.posts_in("CKUDOS")) == 2
 

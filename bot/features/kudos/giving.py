@@ -28,13 +28,13 @@ from bot.i18n import speaking, tr, workspace_language
 from bot.incoming import Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Message, say
 from bot.metrics import KUDOS_GIVEN, KUDOS_JOINED
-from bot.outbox import send_later
-from bot.outgoing import NOTHING, Direct, Post, Refresh, Response, reply
+from bot.outbox import send_all_later, send_later
+from bot.outgoing import NOTHING, Delivery, Direct, Post, Refresh, Response, reply
 from bot.people import Channel, Person
-from bot.speakers import language_in
+from bot.speakers import language_stored
 from storage import kudos as repo
 from storage.delivery import claim_once
-from storage.people import people_by_id, upsert_person
+from storage.people import people_by_id, upsert_people, upsert_person
 
 VIEW = "kudos"
 GIVE_SHORTCUT = "kudos.give"
@@ -202,37 +202,37 @@ class Kudos:
         async with self.ctx.db.transaction() as conn:
             if once and not await claim_once(conn, once, now):
                 raise _AlreadyGiven(once)
-            # Rows are locked in one order (two people thanking each other at once never deadlock), and the
-            # giver's stays locked until commit, so concurrent kudos from one giver see each other's spending.
-            everyone = sorted({said.sender, *cmd.recipients, *_mentioned(cmd)}, key=lambda p: p.key)
-            ids = {p: await upsert_person(conn, p, now) for p in everyone}
-            left = await self._allowance_left(conn, said.sender, ids[said.sender], now)
+            # Everyone's row is locked in one order (`upsert_people`), the giver's until commit: concurrent kudos
+            # from one giver see each other's spending.
+            named = await upsert_people(conn, {said.sender, *cmd.recipients, *_mentioned(cmd)}, now)
+            giver = named[said.sender]
+            left = await self._allowance_left(conn, said.sender, giver.id, now)
             if left < len(cmd.recipients):
                 raise self._no_allowance(left, len(cmd.recipients))
             team = (
                 self.settings.team_of_channel(said.channel.platform, said.channel.id, said.channel.name)
                 or self.settings.default_team
             )
-            kudos_id = await repo.add_kudos(
+            record = await repo.add_kudos(
                 conn, team=team, platform=said.channel.platform, workspace=said.channel.workspace,
-                channel=said.channel.id, giver_id=ids[said.sender], recipient_ids=[ids[p] for p in cmd.recipients],
-                values=tuple(self._value(v).name for v in cmd.values),
-                reason=repo.encode_reason(cmd.reason, ids), link=link, source=source, at=now,
+                channel=said.channel.id, giver=said.sender, recipients=cmd.recipients,
+                values=tuple(self._value(v).name for v in cmd.values), reason=cmd.reason, named=named,
+                link=link, source=source, at=now,
             )
             if once:
-                await repo.remember_origin(conn, kudos_id, once)
-            record = await repo.get_kudos(conn, kudos_id)
-            assert record is not None
+                await repo.remember_origin(conn, record.id, once)
             public = self._public_channel(said.channel)
             with speaking(workspace_language()):
                 shown = public_post(self.settings, record)
-            post = Post(public, shown, track=track_key(kudos_id),
-                        if_lost=Direct(said.sender, not_posted(record, public.label)))
-            await send_later(conn, post, now, key=f"{track_key(kudos_id)}:post")
+            key = track_key(record.id)
+            deliveries: dict[str, Delivery] = {f"{key}:post": Post(
+                public, shown, track=key, if_lost=Direct(said.sender, not_posted(record, public.label)),
+            )}
             for person in record.recipients:
-                with speaking(await language_in(conn, person)):
-                    dm = Direct(person, recipient_dm(self.settings, record, public.label))
-                await send_later(conn, dm, now, key=f"{track_key(kudos_id)}:dm:{ids[person]}")
+                with speaking(language_stored(named[person])):
+                    deliveries[f"{key}:dm:{named[person].id}"] = Direct(
+                        person, recipient_dm(self.settings, record, public.label))
+            await send_all_later(conn, deliveries, now)
         self.ctx.metrics.count(KUDOS_GIVEN, len(cmd.recipients), source=source)
         undo_minutes = self.settings.section(KudosSettings).undo_minutes
         return confirmation(record, public.label, left - len(cmd.recipients), undo_minutes)
