@@ -167,9 +167,7 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        ride = _RIDE.get()
-        if ride is not None and (ride.done or ride.db is not self):
-            ride = None
+        ride = self.riding()
         riding = False
         async with self.engine.begin() as conn:
             writes = conn.info.get(_WRITES, 0)
@@ -179,6 +177,11 @@ class Database:
                 await ride.step(conn)  # may raise: then nothing of this transaction commits
         if riding and ride is not None:
             ride.done = True
+
+    def riding(self) -> Ride | None:
+        """The ride-along of the current task that has not committed yet (`GroupCommit` takes it along)."""
+        ride = _RIDE.get()
+        return ride if ride is not None and not ride.done and ride.db is self else None
 
     @contextmanager
     def ride_along(self, step: Step) -> Iterator[Ride]:

@@ -3,6 +3,7 @@ transaction that commits the work's effect (see `bot.inbox`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,8 +11,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.db import Step
-from storage.delivery import claim_once
+from storage.db import Step, insert_for
+from storage.tables.delivery import once_keys
 from storage.tables.inbox import inbox
 
 
@@ -32,16 +33,35 @@ class InboxRow:
 _ROW = (inbox.c.id, inbox.c.platform, inbox.c.payload, inbox.c.attempts, inbox.c.created_at)
 
 
-async def take(conn: AsyncConnection, platform: str, payload: Any, at: datetime, held_until: datetime, *,
-               once: str = "") -> int | None:
-    """Write one row, held by the caller until `held_until`; with `once`, only if that delivery id is claimed now
-    for the first time (None when it was claimed before: a platform's retry)."""
-    if once and not await claim_once(conn, once, at):
-        return None
-    result = await conn.execute(insert(inbox).values(
-        platform=platform, payload=payload, attempts=1, claimed_until=held_until, created_at=at,
-    ))
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+@dataclass(frozen=True)
+class Taking:
+    """One acknowledged request to write down; with `once`, only if that delivery id is new."""
+
+    platform: str
+    payload: Any
+    once: str = ""
+
+
+async def take_all(conn: AsyncConnection, takings: Sequence[Taking], at: datetime,
+                   held_until: datetime) -> list[int | None]:
+    """Write the rows in two statements, held by the caller until `held_until`: each row's id, or None for a
+    delivery id claimed before (a platform's retry, also one repeated within this batch)."""
+    keys = list(dict.fromkeys(t.once for t in takings if t.once))
+    claimed: set[str] = set()
+    if keys:
+        claim = insert_for(conn)(once_keys).values([{"key": k, "created_at": at} for k in keys])
+        claimed = set((await conn.execute(claim.on_conflict_do_nothing().returning(once_keys.c.key))).scalars())
+    kept: list[bool] = []
+    for t in takings:
+        kept.append(not t.once or t.once in claimed)
+        claimed.discard(t.once)  # a second copy in the same batch is a repeat too
+    rows = [{"platform": t.platform, "payload": t.payload, "attempts": 1, "claimed_until": held_until,
+             "created_at": at} for t, keep in zip(takings, kept, strict=True) if keep]
+    ids: Iterator[int] = iter([])
+    if rows:
+        result = await conn.execute(insert(inbox).returning(inbox.c.id, sort_by_parameter_order=True), rows)
+        ids = iter(list(result.scalars()))
+    return [next(ids) if keep else None for keep in kept]
 
 
 async def abandoned(conn: AsyncConnection, platforms: list[str], now: datetime, limit: int) -> list[int]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.people import Person
@@ -105,6 +105,18 @@ async def stored_language(conn: AsyncConnection, person: Person) -> tuple[str | 
         people.c.user_id == person.user_id,
     ))).first()
     return (row.language, row.locale) if row else (None, None)
+
+
+async def stored_languages(conn: AsyncConnection, persons: Iterable[Person]
+                           ) -> dict[Person, tuple[str | None, str | None]]:
+    """`stored_language` for several people in one statement (those never met are left out)."""
+    wanted = {p.key: p for p in persons}
+    if not wanted:
+        return {}
+    rows = await conn.execute(select(people.c.platform, people.c.workspace, people.c.user_id, people.c.language,
+                                     people.c.locale)
+                              .where(tuple_(people.c.platform, people.c.workspace, people.c.user_id).in_(list(wanted))))
+    return {wanted[(r.platform, r.workspace, r.user_id)]: (r.language, r.locale) for r in rows}
 
 
 async def choose_language(conn: AsyncConnection, person: Person, language: str | None, at: datetime) -> None:

@@ -101,6 +101,44 @@ async def test_a_repeated_delivery_is_accepted_once(settings: Settings, db: Data
     assert await count(db, inbox) == 1
 
 
+async def test_requests_acknowledged_together_share_one_commit_and_each_is_done(
+    settings: Settings, db: Database, clock: FakeClock
+) -> None:
+    """Twenty people at once: their rows are written together (not one transaction and fsync each, which is what
+    made the fiftieth of a busy minute wait for the other forty-nine), and every one is worked off."""
+    core, answers = plugged(settings, db, clock)
+    begun: list[object] = []
+
+    def count_begin(conn: object) -> None:
+        begun.append(conn)
+
+    event.listen(db.engine.sync_engine, "begin", count_begin)
+    try:
+        accepted = await asyncio.gather(*(
+            core.accept(said(name, f"@{'bob' if name != 'bob' else 'carol'} thanks for shift {i}"), ADDRESS,
+                        delivery_id=f"Ev{i}")
+            for i, name in enumerate(TEAM * 3)
+        ))
+    finally:
+        event.remove(db.engine.sync_engine, "begin", count_begin)
+    assert all(a is not None and a.row is not None for a in accepted)
+    assert len({a.row for a in accepted if a is not None}) == len(TEAM * 3) == await count(db, inbox)
+    assert len(begun) < len(accepted) / 4, f"{len(begun)} transactions for {len(accepted)} acknowledgements"
+    await asyncio.gather(*(core.work(a) for a in accepted if a is not None))
+    assert await count(db, inbox) == 0
+    assert await count(db, kudos) == len(accepted)
+    assert len(answers.given) == len(accepted)
+
+
+async def test_a_delivery_repeated_within_one_commit_is_accepted_once(settings: Settings, db: Database,
+                                                                      clock: FakeClock) -> None:
+    core, _ = plugged(settings, db, clock)
+    first, again = await asyncio.gather(core.accept(said("alice", "@bob thanks"), ADDRESS, delivery_id="Ev7"),
+                                        core.accept(said("alice", "@bob thanks"), ADDRESS, delivery_id="Ev7"))
+    assert (first is None) != (again is None)
+    assert await count(db, inbox) == 1
+
+
 async def test_work_that_writes_nothing_still_finishes_its_row(settings: Settings, db: Database,
                                                                clock: FakeClock) -> None:
     core, answers = plugged(settings, db, clock)
