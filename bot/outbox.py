@@ -208,10 +208,8 @@ class Outbox:
 
     async def _mark_sent(self, conn: AsyncConnection, sent: list[_Sent]) -> None:
         at = self.clock.now()
-        for done in sent:
-            await store.mark_sent(conn, done.row, at, min_gap=UPDATE_GAP)
-            if done.track and done.ref is not None:
-                await store.remember_message(conn, done.track, done.ref, at)
+        await store.mark_sent(conn, [done.row for done in sent], at, min_gap=UPDATE_GAP)
+        await store.remember_messages(conn, [(done.track, done.ref) for done in sent if done.track and done.ref], at)
         self.metrics.count(OUTBOX_DELIVERIES, len(sent), outcome="sent")
 
     async def _deliver(self, row: store.OutboxRow, held: dict[str | None, datetime]) -> _Sent | None:

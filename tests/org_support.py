@@ -8,7 +8,7 @@ from bot.features.digest.week import Week
 from bot.people import Person
 from storage import checkins
 from storage.db import Database
-from storage.kudos import add_kudos
+from storage.kudos import NewKudos, add_all_kudos
 from storage.people import upsert_people, upsert_person
 
 
@@ -38,7 +38,8 @@ async def kudos_in(db: Database, team: str, week: Week, count: int, values: tupl
     async with db.transaction() as conn:
         giver, thanked = member("console", "local", team, 0), member("console", "local", team, 1)
         named = await upsert_people(conn, [giver, thanked], at)
-        for n in range(count):
-            await add_kudos(conn, team=team, platform="console", workspace="local", channel=f"#{team.casefold()}",
-                            giver=giver, recipients=[thanked], values=values, reason=(f"for the help {n}",),
-                            named=named, link="", source="command", at=at + timedelta(minutes=n))
+        for n in range(count):  # a minute apart, as people give them
+            await add_all_kudos(conn, [NewKudos(
+                team=team, platform="console", workspace="local", channel=f"#{team.casefold()}", giver=giver,
+                recipients=[thanked], values=values, reason=(f"for the help {n}",), link="", source="command",
+            )], named, at + timedelta(minutes=n))

@@ -15,7 +15,7 @@ from bot.people import Person
 from bot.speakers import language_in, language_stored
 from storage.db import Database
 from storage.delivery import status_of
-from storage.kudos import add_kudos, get_kudos
+from storage.kudos import NewKudos, add_all_kudos, get_kudos
 from storage.people import choose_language, upsert_people
 
 
@@ -64,12 +64,12 @@ async def test_the_record_of_a_kudos_just_added_is_the_one_read_back(db: Databas
         await upsert_people(conn, [zed], clock.now())  # known before, so zed's row comes first
         await upsert_people(conn, [person("UAMY", "amy", tz="Asia/Ho_Chi_Minh", locale="vi-VN")], clock.now())
         named = await upsert_people(conn, [giver, zed, amy, mentioned], clock.now())
-        added = await add_kudos(
-            conn, team="Support", platform="slack", workspace="T1", channel="CSUPPORT", giver=giver,
+        [added] = await add_all_kudos(conn, [NewKudos(
+            team="Support", platform="slack", workspace="T1", channel="CSUPPORT", giver=giver,
             recipients=[amy, zed], values=("teamwork", "Ownership", "craft"),
-            reason=("thanks for the handover, with ", mentioned, " too"), named=named,
-            link="https://example.invalid/m/1", source="command", at=clock.now(),
-        )
+            reason=("thanks for the handover, with ", mentioned, " too"),
+            link="https://example.invalid/m/1", source="command",
+        )], named, clock.now())
         read = await get_kudos(conn, added.id)
     assert repr(added) == repr(read)  # every field of every person, not only who they are
     assert [p.user_id for p in added.recipients] == ["UZ", "UAMY"]
