@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, CursorResult, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
@@ -379,6 +379,22 @@ def per_dialect(build: Callable[[Any], T]) -> Callable[[AsyncConnection], T]:
         return built[insert_for(conn)]
 
     return pick
+
+
+async def insert_all(conn: AsyncConnection, table: Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert `rows` in one statement and return their new ids, in the rows' order.
+
+    PostgreSQL orders RETURNING by the rows given (SQLAlchemy's `sort_by_parameter_order`). SQLAlchemy would do
+    that one row at a time on SQLite, where RETURNING comes in no promised order; but one multi-row INSERT there
+    numbers its rows upward in the order given (each new rowid is one above the largest before it), so the ids
+    it returns, sorted, are the rows' ids in order.
+    """
+    if not rows:
+        return []
+    if conn.dialect.name == "postgresql":
+        result = await conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        return list(result.scalars())
+    return sorted((await conn.execute(insert(table).values(list(rows)).returning(table.c.id))).scalars())
 
 
 def inserted_id(result: CursorResult[Any]) -> int:

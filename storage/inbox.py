@@ -3,15 +3,15 @@ transaction that commits the work's effect (see `bot.inbox`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.db import Step
+from storage.db import Step, insert_all
 from storage.delivery import claim_all_once
 from storage.tables.inbox import inbox
 
@@ -53,10 +53,7 @@ async def take_all(conn: AsyncConnection, takings: Sequence[Taking], at: datetim
         claimed.discard(t.once)  # a second copy in the same batch is a repeat too
     rows = [{"platform": t.platform, "payload": t.payload, "attempts": 1, "claimed_until": held_until,
              "created_at": at} for t, keep in zip(takings, kept, strict=True) if keep]
-    ids: Iterator[int] = iter([])
-    if rows:
-        result = await conn.execute(insert(inbox).returning(inbox.c.id, sort_by_parameter_order=True), rows)
-        ids = iter(list(result.scalars()))
+    ids = iter(await insert_all(conn, inbox, rows))
     return [next(ids) if keep else None for keep in kept]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.incoming import Part
 from bot.people import Person
-from storage.db import insert_for
+from storage.db import insert_all, insert_for
 from storage.people import StoredPerson, people_by_id
 from storage.tables.kudos import (
     kudos,
@@ -59,7 +59,6 @@ class NewKudos:
     source: str
 
 
-_ADD = kudos.insert().returning(kudos.c.id, sort_by_parameter_order=True)
 _ADD_RECIPIENTS, _ADD_VALUES = kudos_recipients.insert(), kudos_values.insert()
 
 
@@ -73,7 +72,7 @@ async def add_all_kudos(conn: AsyncConnection, new: Sequence[NewKudos], named: M
     ids = {p: s.id for p, s in named.items()}
     rows = [dict(team=k.team, platform=k.platform, workspace=k.workspace, channel=k.channel, giver_id=ids[k.giver],
                  reason=encode_reason(k.reason, ids), link=k.link, source=k.source, created_at=at) for k in new]
-    kudos_ids = list((await conn.execute(_ADD, rows)).scalars())
+    kudos_ids = await insert_all(conn, kudos, rows)
     thanked = [sorted((named[r] for r in k.recipients), key=lambda s: s.id) for k in new]
     await conn.execute(_ADD_RECIPIENTS, [{"kudos_id": i, "person_id": r.id}
                                          for i, them in zip(kudos_ids, thanked, strict=True) for r in them])
