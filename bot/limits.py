@@ -16,10 +16,10 @@ INBOX_CLAIM_SECONDS = 30
 (the instance died), any instance finishes it. Its effect commits once however many try (`bot.inbox`)."""
 INBOX_MAX_ATTEMPTS = 5
 """A request whose work kept dying with its process is dropped (and logged) after this many tries."""
-INBOX_WORKERS = 4
+INBOX_WORKERS = 16
 """Acknowledged requests worked off at once per process; the rest wait their turn (safely, in the inbox), so a
 burst's work never queues in front of the next request's acknowledgement for the database or the CPU."""
-ACKS_FIRST = 5
+ACKS_FIRST = 50
 """Work on an acknowledged request waits while acknowledgements are being written — for at most this many of
 their commits, so a steady stream of requests delays their work but never starves it."""
 SHUTDOWN_SECONDS = 10.0

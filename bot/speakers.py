@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.i18n import language_of, workspace_language
 from bot.people import Person
 from storage.db import Database
-from storage.people import stored_language, stored_languages
+from storage.people import StoredPerson, stored_language, stored_languages
 
 
 async def language_in(conn: AsyncConnection, person: Person) -> str:
@@ -23,6 +23,11 @@ async def languages_in(conn: AsyncConnection, persons: Iterable[Person]) -> dict
     wanted = list(persons)
     stored = await stored_languages(conn, wanted)
     return {p: _reads(p, *stored.get(p, (None, None))) for p in wanted}
+
+
+def language_stored(stored: StoredPerson) -> str:
+    """For a person just upserted: their row already holds the newest locale their platform gave."""
+    return _reads(stored.person, stored.language, None)
 
 
 def _reads(person: Person, chosen: str | None, locale: str | None) -> str:

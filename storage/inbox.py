@@ -3,16 +3,16 @@ transaction that commits the work's effect (see `bot.inbox`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.db import Step, insert_for
-from storage.tables.delivery import once_keys
+from storage.db import Step, insert_all
+from storage.delivery import claim_all_once
 from storage.tables.inbox import inbox
 
 
@@ -46,21 +46,14 @@ async def take_all(conn: AsyncConnection, takings: Sequence[Taking], at: datetim
                    held_until: datetime) -> list[int | None]:
     """Write the rows in two statements, held by the caller until `held_until`: each row's id, or None for a
     delivery id claimed before (a platform's retry, also one repeated within this batch)."""
-    keys = list(dict.fromkeys(t.once for t in takings if t.once))
-    claimed: set[str] = set()
-    if keys:
-        claim = insert_for(conn)(once_keys).values([{"key": k, "created_at": at} for k in keys])
-        claimed = set((await conn.execute(claim.on_conflict_do_nothing().returning(once_keys.c.key))).scalars())
+    claimed = await claim_all_once(conn, (t.once for t in takings if t.once), at)
     kept: list[bool] = []
     for t in takings:
         kept.append(not t.once or t.once in claimed)
         claimed.discard(t.once)  # a second copy in the same batch is a repeat too
     rows = [{"platform": t.platform, "payload": t.payload, "attempts": 1, "claimed_until": held_until,
              "created_at": at} for t, keep in zip(takings, kept, strict=True) if keep]
-    ids: Iterator[int] = iter([])
-    if rows:
-        result = await conn.execute(insert(inbox).returning(inbox.c.id, sort_by_parameter_order=True), rows)
-        ids = iter(list(result.scalars()))
+    ids = iter(await insert_all(conn, inbox, rows))
     return [next(ids) if keep else None for keep in kept]
 
 

@@ -18,6 +18,7 @@ from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.features.checkins.views import MOOD_ACTION
+from bot.features.kudos.settings import KudosSettings
 from bot.features.polls.views import VOTE
 from bot.incoming import Incoming, Pressed, Said
 from bot.limits import INBOX_CLAIM_SECONDS, INBOX_MAX_ATTEMPTS
@@ -128,6 +129,35 @@ async def test_requests_acknowledged_together_share_one_commit_and_each_is_done(
     assert await count(db, inbox) == 0
     assert await count(db, kudos) == len(accepted)
     assert len(answers.given) == len(accepted)
+
+
+async def test_kudos_worked_off_together_are_written_together_and_each_decided_as_alone(
+    settings: Settings, db: Database, clock: FakeClock
+) -> None:
+    """After a busy minute's acknowledgements, their kudos share a few transactions (six statements each, whatever
+    their number) — and a giver who asked for more than their allowance in that minute is still refused."""
+    core, answers = plugged(settings, db, clock)
+    per_day = settings.section(KudosSettings).daily_allowance
+    lines = [said(name, f"@{'bob' if name != 'bob' else 'carol'} thanks for shift {i}")
+             for i, name in enumerate(TEAM[1:] * 2)]
+    lines += [said("alice", f"@bob thanks, part {i}") for i in range(per_day + 2)]
+    accepted = [a for a in await asyncio.gather(*(core.accept(line, ADDRESS) for line in lines)) if a is not None]
+    inserts: list[str] = []
+
+    def count_inserts(conn: object, cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("INSERT INTO kudos "):
+            inserts.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count_inserts)
+    try:
+        await asyncio.gather(*(core.work(a) for a in accepted))
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count_inserts)
+    given = len(TEAM[1:] * 2) + per_day
+    assert await count(db, kudos) == given and await count(db, inbox) == 0
+    assert len(inserts) <= len(accepted) / 4, f"{len(inserts)} INSERTs for {len(accepted)} kudos"
+    refusals = [t for t in answers.texts() if f"0 of your {per_day} daily thank-yous left" in t]
+    assert len(refusals) == 2 and len(answers.given) == len(accepted)
 
 
 async def test_a_delivery_repeated_within_one_commit_is_accepted_once(settings: Settings, db: Database,
