@@ -234,7 +234,7 @@ class Kudos:
         self, said: Said, cmd: GiveKudos, *, link: str = "", source: str = "command", once: str = ""
     ) -> Message:
         """Store and queue one kudos, with the others given at the same moment (`_give_all`)."""
-        values = tuple(self._value(v).name for v in cmd.values)
+        values = tuple(dict.fromkeys(self._value(v).name for v in cmd.values))  # #ownership #Ownership: once
         given = await self._gifts.add(_Gift(said, cmd, values, link, source, once, current()))
         if isinstance(given, Exception):
             raise given
