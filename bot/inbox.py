@@ -168,7 +168,7 @@ class Inbox:
 
     async def _finish(self, row: int, incoming: Incoming, prefix: str, language: str | None = None) -> Response | None:
         """Handle `incoming` and delete its row in the same commit; None when another worker finished it first."""
-        with self.db.ride_along(store.finishing(row)) as ride:
+        with self.db.ride_along(store.Finishing(row)) as ride:
             try:
                 response = await self.respond(incoming, prefix, language)
             except store.AlreadyFinished:

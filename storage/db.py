@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -133,6 +134,20 @@ def make_engine(url: str) -> AsyncEngine:
 
 
 Step = Callable[[AsyncConnection], Awaitable[None]]
+
+
+class SharedStep(ABC):
+    """A ride-along step that the rides of one batch (`GroupCommit`) take together, in one statement."""
+
+    async def __call__(self, conn: AsyncConnection) -> None:
+        [failure] = await self.take_all(conn, [self])
+        if failure is not None:
+            raise failure
+
+    @classmethod
+    @abstractmethod
+    async def take_all(cls, conn: AsyncConnection, steps: Sequence[Self]) -> list[Exception | None]:
+        """What each step failed with (None: it is done), in their order; a step that fails writes nothing."""
 
 
 @dataclass

@@ -17,11 +17,11 @@ import asyncio
 import contextvars
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.db import Database, Ride
+from storage.db import Database, Ride, SharedStep
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -84,15 +84,12 @@ class GroupCommit(Generic[T, R]):
         written: list[_Entry[T, R]] = []
         try:
             async with self.db.transaction() as conn:
-                for entry in batch:
-                    if entry.ride is not None:
-                        try:
-                            await entry.ride.step(conn)
-                        except Exception as exc:
-                            if not entry.future.done():
-                                entry.future.set_exception(exc)
-                            continue
-                    written.append(entry)
+                failures = await _ride_steps(conn, batch)
+                for entry, failure in zip(batch, failures, strict=True):
+                    if failure is None:
+                        written.append(entry)
+                    elif not entry.future.done():
+                        entry.future.set_exception(failure)
                 results = await self.write(conn, [e.item for e in written]) if written else []
         except asyncio.CancelledError:
             for entry in batch:
@@ -108,6 +105,26 @@ class GroupCommit(Generic[T, R]):
                 entry.ride.done = True
             if not entry.future.done():
                 entry.future.set_result(result)
+
+
+async def _ride_steps(conn: AsyncConnection, batch: Sequence[_Entry[Any, Any]]) -> list[Exception | None]:
+    """Every rider's step, in the batch's transaction: what each failed with (None: done). Shared steps of a kind
+    are taken together (`SharedStep`: the inbox rows of a batch, one DELETE)."""
+    failures: list[Exception | None] = [None] * len(batch)
+    shared: dict[type[SharedStep], list[tuple[int, SharedStep]]] = {}
+    for i, entry in enumerate(batch):
+        step = entry.ride.step if entry.ride is not None else None
+        if isinstance(step, SharedStep):
+            shared.setdefault(type(step), []).append((i, step))
+        elif step is not None:
+            try:
+                await step(conn)
+            except Exception as exc:
+                failures[i] = exc
+    for kind, steps in shared.items():
+        for (i, _), failure in zip(steps, await kind.take_all(conn, [s for _, s in steps]), strict=True):
+            failures[i] = failure
+    return failures
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.db import Step, insert_all
+from storage.db import SharedStep, insert_all
 from storage.delivery import claim_all_once
 from storage.tables.inbox import inbox
 
@@ -86,12 +86,21 @@ async def finish(conn: AsyncConnection, row_id: int) -> bool:
     return (await conn.execute(delete(inbox).where(inbox.c.id == row_id))).rowcount == 1
 
 
-def finishing(row_id: int) -> Step:
+@dataclass(frozen=True)
+class Finishing(SharedStep):
     """The ride-along step (`Database.ride_along`) that finishes `row_id` with the work's first write — and
-    refuses that write if someone else already finished the row."""
+    refuses that write if someone else already finished the row. Work done together finishes its rows in one
+    DELETE."""
 
-    async def step(conn: AsyncConnection) -> None:
-        if not await finish(conn, row_id):
-            raise AlreadyFinished(row_id)
+    row_id: int
 
-    return step
+    @classmethod
+    async def take_all(cls, conn: AsyncConnection, steps: Sequence[Finishing]) -> list[Exception | None]:
+        finished = set((await conn.execute(
+            delete(inbox).where(inbox.c.id.in_([s.row_id for s in steps])).returning(inbox.c.id)
+        )).scalars())
+        failures: list[Exception | None] = []
+        for step in steps:
+            failures.append(None if step.row_id in finished else AlreadyFinished(step.row_id))
+            finished.discard(step.row_id)  # the same row twice: the second finds it gone
+        return failures

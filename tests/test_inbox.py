@@ -143,10 +143,13 @@ async def test_kudos_worked_off_together_are_written_together_and_each_decided_a
     lines += [said("alice", f"@bob thanks, part {i}") for i in range(per_day + 2)]
     accepted = [a for a in await asyncio.gather(*(core.accept(line, ADDRESS) for line in lines)) if a is not None]
     inserts: list[str] = []
+    finished: list[str] = []
 
     def count_inserts(conn: object, cursor: object, statement: str, *_: object) -> None:
         if statement.startswith("INSERT INTO kudos "):
             inserts.append(statement)
+        if statement.startswith("DELETE FROM inbox "):
+            finished.append(statement)
 
     event.listen(db.engine.sync_engine, "before_cursor_execute", count_inserts)
     try:
@@ -156,6 +159,7 @@ async def test_kudos_worked_off_together_are_written_together_and_each_decided_a
     given = len(TEAM[1:] * 2) + per_day
     assert await count(db, kudos) == given and await count(db, inbox) == 0
     assert len(inserts) <= len(accepted) / 4, f"{len(inserts)} INSERTs for {len(accepted)} kudos"
+    assert len(finished) <= len(accepted) / 4, f"{len(finished)} DELETEs for {len(accepted)} inbox rows"
     refusals = [t for t in answers.texts() if f"0 of your {per_day} daily thank-yous left" in t]
     assert len(refusals) == 2 and len(answers.given) == len(accepted)
 
