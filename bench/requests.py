@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import statistics
 import sys
 import tempfile
@@ -37,6 +38,8 @@ from tests.slack_support import FORM, SIGNING_SECRET, signed_headers, slash_comm
 ROOT = Path(__file__).resolve().parent.parent
 """The checkout the servers run from."""
 TOKEN = re.compile(r"ref(\d+)x(\d+)")
+SERVER_KEY = secrets.token_urlsafe(32)
+"""The scratch databases' server key (PostgreSQL has no key file beside it; SQLite's would do either way)."""
 WARM_UP = 10
 """Requests each server gets before the measured runs: first connections, imports, caches."""
 PATIENCE = 300.0
@@ -117,8 +120,8 @@ async def start(name: str, args: list[str], env: dict[str, str], folder: Path, p
 def huzzah_env(api: FakeSlackAPI, database_url: str, config: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "HUZZAH_"))}
     env.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=api.base_url,
-               DATABASE_URL=database_url, HUZZAH_CONFIG=str(config), PYTHONUNBUFFERED="1",
-               PYTHONPATH=str(ROOT))
+               DATABASE_URL=database_url, HUZZAH_CONFIG=str(config), HUZZAH_SECRET_KEY=SERVER_KEY,
+               PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT))
     return env
 
 

@@ -115,7 +115,7 @@ class Huzzah:
         `prefix` is how this platform starts a command (`/huzzah ` on Slack), used in help examples.
         """
         try:
-            return await self._respond(incoming, prefix)
+            return await self._respond(incoming, prefix, None)
         except AlreadyFinished:  # only inside the inbox's ride-along, which `handle` never runs in
             return Response()
 
@@ -192,8 +192,9 @@ class Huzzah:
 
     # ---- routing -------------------------------------------------------------------------------------
 
-    async def _respond(self, incoming: Incoming, prefix: str) -> Response:
-        """`handle`, except that another worker having finished the same inbox row is let through."""
+    async def _respond(self, incoming: Incoming, prefix: str, language: str | None) -> Response:
+        """`handle`, except that another worker having finished the same inbox row is let through; `language` is
+        the sender's when the inbox already knows it."""
         kind = type(incoming).__name__
         try:
             incoming = admitted(incoming)
@@ -204,7 +205,7 @@ class Huzzah:
             log.info("ignored a %s from a bot", kind)
             return Response()
         feature, began = self.feature_of(incoming), time.perf_counter()
-        with within(FEATURE, feature), speaking(await self._language(incoming.sender)) as language:
+        with within(FEATURE, feature), speaking(language or await self._language(incoming.sender)) as language:
             try:
                 return replace(await self._route(incoming, prefix), language=language)
             except AlreadyFinished:

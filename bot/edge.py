@@ -51,9 +51,10 @@ def admitted(value: T) -> T:
         case str():
             out = printable(value)
         case Person():
-            out = dataclasses.replace(value, workspace=_id(value.workspace, "a workspace"),
-                                      user_id=_id(value.user_id, "a user id"),
-                                      name=printable(value.name)[:MAX_NAME_CHARS], tz=_zone(value.tz))
+            _id(value.workspace, "a workspace")
+            _id(value.user_id, "a user id")
+            name, tz = printable(value.name)[:MAX_NAME_CHARS], _zone(value.tz)
+            out = value if (name, tz) == (value.name, value.tz) else dataclasses.replace(value, name=name, tz=tz)
         case Channel():
             out = dataclasses.replace(value, workspace=_id(value.workspace, "a workspace"),
                                       id=_id(value.id, "a channel id"), name=printable(value.name)[:MAX_NAME_CHARS])
@@ -61,12 +62,16 @@ def admitted(value: T) -> T:
             out = MessageRef(value.platform, _id(value.workspace, "a workspace"), _id(value.channel, "a channel id"),
                              _id(value.id, "a message id"))
         case tuple() | list():
-            out = tuple(admitted(v) for v in value)
+            items = tuple(admitted(v) for v in value)
+            same = isinstance(value, tuple) and all(a is b for a, b in zip(items, value, strict=True))
+            out = value if same else items
         case Mapping():
             out = {printable(k): admitted(v) for k, v in value.items()}
         case _ if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            out = dataclasses.replace(value, **{f.name: admitted(getattr(value, f.name))
-                                                for f in dataclasses.fields(value)})
+            fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+            fit = {name: admitted(v) for name, v in fields.items()}
+            # most of what comes in is fit already: keep it rather than build it again
+            out = value if all(fit[n] is v for n, v in fields.items()) else dataclasses.replace(value, **fit)
         case _:
             out = value
     return out

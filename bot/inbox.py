@@ -9,6 +9,9 @@ transaction as the claim of the platform's delivery id, so a retry of the same r
 kudos is stored and the request is done in one commit, so a crash can neither lose it nor do it twice. Then it
 answers through the platform's `answer`.
 
+Requests acknowledged at once share that transaction (`GroupCommit`), and work waits while it is written
+(`ACKS_FIRST`): in a busy minute the acknowledgements come first, and their work right after.
+
 A row whose instance died (kill -9, a lost machine) is abandoned once its claim runs out (INBOX_CLAIM_SECONDS);
 `recover`, a ticker that also runs at start-up, finishes it in any instance and answers through the same
 address. Should two instances ever work one row (a holder slow rather than dead), only one commit can delete it:
@@ -22,27 +25,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
 from bot.codec import decode, encode
 from bot.failures import log_failure
 from bot.incoming import Incoming
-from bot.limits import INBOX_CLAIM_SECONDS, INBOX_MAX_ATTEMPTS, INBOX_WORKERS
+from bot.limits import ACKS_FIRST, INBOX_CLAIM_SECONDS, INBOX_MAX_ATTEMPTS, INBOX_WORKERS
 from bot.outgoing import Response
+from bot.people import Person
+from bot.speakers import languages_in
 from storage import inbox as store
 from storage.db import Database
 from storage.delivery import claim_once
+from storage.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
 Answer = Callable[[Mapping[str, Any], Response], Awaitable[None]]
 """A platform's way of giving a Response to whoever acted, from the address it gave `accept` (JSON-able)."""
-Respond = Callable[[Incoming, str], Awaitable[Response]]
-"""The core's handling: never raises, except `AlreadyFinished` from inside a ride-along."""
+Respond = Callable[[Incoming, str, str | None], Awaitable[Response]]
+"""The core's handling, given the sender's language when it is known already: never raises, except
+`AlreadyFinished` from inside a ride-along."""
 BATCH = 50
 
 
@@ -56,6 +65,14 @@ class Accepted:
     row: int | None = None
     """The inbox row, or None when the work is already done (a confidential incoming)."""
     response: Response | None = None
+    language: str | None = None
+    """What the sender reads, looked up with the row's write."""
+
+
+@dataclass(frozen=True)
+class _Arrival:
+    taking: store.Taking
+    sender: Person
 
 
 class Inbox:
@@ -69,23 +86,30 @@ class Inbox:
         self.platforms = platforms
         self.lease = timedelta(seconds=INBOX_CLAIM_SECONDS)
         self._lanes = asyncio.Semaphore(INBOX_WORKERS)
+        self._intake: GroupCommit[_Arrival, tuple[int | None, str]] = GroupCommit(db, self._take_all)
 
     async def accept(self, incoming: Incoming, answer: Mapping[str, Any], *, prefix: str = "",
                      delivery_id: str = "") -> Accepted | None:
         """Durable when this returns (or done, when confidential); None for a delivery id seen before."""
         platform = incoming.sender.platform
         once = f"{platform}:{delivery_id}" if delivery_id else ""
-        now = self.clock.now()
         if self.confidential(incoming):
             if once:
                 async with self.db.transaction() as conn:
-                    if not await claim_once(conn, once, now):
+                    if not await claim_once(conn, once, self.clock.now()):
                         return None
-            return Accepted(incoming, prefix, answer, response=await self.respond(incoming, prefix))
+            return Accepted(incoming, prefix, answer, response=await self.respond(incoming, prefix, None))
         payload = {"incoming": encode(incoming), "prefix": prefix, "answer": dict(answer)}
-        async with self.db.transaction() as conn:
-            row = await store.take(conn, platform, payload, now, now + self.lease, once=once)
-        return None if row is None else Accepted(incoming, prefix, answer, row=row)
+        row, language = await self._intake.add(_Arrival(store.Taking(platform, payload, once), incoming.sender))
+        return None if row is None else Accepted(incoming, prefix, answer, row=row, language=language)
+
+    async def _take_all(self, conn: AsyncConnection, arrivals: Sequence[_Arrival]) -> list[tuple[int | None, str]]:
+        """The rows of requests acknowledged together, and what each sender reads (asked now, with the same
+        round trip to the database, rather than in a transaction of its own when the work starts)."""
+        now = self.clock.now()
+        rows = await store.take_all(conn, [a.taking for a in arrivals], now, now + self.lease)
+        languages = await languages_in(conn, {a.sender for a in arrivals})
+        return [(row, languages[a.sender]) for row, a in zip(rows, arrivals, strict=True)]
 
     async def work(self, accepted: Accepted) -> None:
         """Do what was accepted and answer whoever acted; never raises (a failure leaves the row to `recover`)."""
@@ -93,7 +117,9 @@ class Inbox:
             response = accepted.response
             if response is None and accepted.row is not None:
                 async with self._lanes:
-                    response = await self._finish(accepted.row, accepted.incoming, accepted.prefix)
+                    await self._intake.quiet(ACKS_FIRST)
+                    response = await self._finish(accepted.row, accepted.incoming, accepted.prefix,
+                                                  accepted.language)
             if response is not None:
                 await self._answer(accepted.incoming.sender.platform, accepted.answer, response)
         except Exception as exc:
@@ -140,11 +166,11 @@ class Inbox:
             await self._answer(row.platform, answer, response)
         return 1
 
-    async def _finish(self, row: int, incoming: Incoming, prefix: str) -> Response | None:
+    async def _finish(self, row: int, incoming: Incoming, prefix: str, language: str | None = None) -> Response | None:
         """Handle `incoming` and delete its row in the same commit; None when another worker finished it first."""
-        with self.db.ride_along(store.finishing(row)) as ride:
+        with self.db.ride_along(store.Finishing(row)) as ride:
             try:
-                response = await self.respond(incoming, prefix)
+                response = await self.respond(incoming, prefix, language)
             except store.AlreadyFinished:
                 return None
         if not ride.done:  # the handling wrote nothing (help, a refusal, an apology): finish on its own

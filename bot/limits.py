@@ -15,10 +15,14 @@ INBOX_CLAIM_SECONDS = 30
 """How long the instance that acknowledged a request holds its inbox row; after that, if the row is still there
 (the instance died), any instance finishes it. Its effect commits once however many try (`bot.inbox`)."""
 INBOX_MAX_ATTEMPTS = 5
-INBOX_WORKERS = 4
-"""Acknowledged requests worked off at once per process; the rest wait their turn (safely, in the inbox), so a
-burst's work never queues in front of the next request's acknowledgement for the database or the CPU."""
 """A request whose work kept dying with its process is dropped (and logged) after this many tries."""
+INBOX_WORKERS = 16
+"""Acknowledged requests worked off at once per process; the rest wait their turn (safely, in the inbox). Kudos
+among them are written together (`Kudos._give_all`), so this is also the largest such batch."""
+ACKS_FIRST = 20
+"""Work on an acknowledged request waits while acknowledgements are being written — for at most this many of
+their commits (each holds every request that arrived meanwhile), so a burst is acknowledged before its work
+takes the CPU and the database, and a steady stream of requests delays that work but never starves it."""
 SHUTDOWN_SECONDS = 10.0
 """How long a stopping process may take to finish what it started (`--shutdown-timeout`)."""
 TICK_SECONDS = 30

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -57,10 +57,21 @@ async def send_later(conn: AsyncConnection, delivery: Delivery, at: datetime, *,
     if isinstance(delivery, Update | Refresh):
         await store.enqueue_replacing(conn, f"edit:{delivery.track}", encode(delivery), at, min_gap=UPDATE_GAP)
         return True
-    if not key:
-        raise ValueError("posts and direct messages need a delivery key")
-    platform, workspace = platform_of(delivery) or (None, None)
-    return await store.enqueue(conn, key, encode(delivery), at, platform=platform, workspace=workspace)
+    return key in await send_all_later(conn, {key: delivery}, at)
+
+
+async def send_all_later(conn: AsyncConnection, deliveries: Mapping[str, Delivery], at: datetime) -> set[str]:
+    """Queue posts and DMs, by key (see `send_later`), inside the caller's transaction in one statement: what one
+    fact announces to several people. The keys that were not queued before."""
+    for key, delivery in deliveries.items():
+        if isinstance(delivery, Update | Refresh):
+            raise ValueError("edits replace one another: queue them with send_later")
+        if not key:
+            raise ValueError("posts and direct messages need a delivery key")
+    return await store.enqueue_many(conn, [
+        store.Queued(key, encode(delivery), *(platform_of(delivery) or (None, None)))
+        for key, delivery in deliveries.items()
+    ], at)
 
 
 async def take_down(conn: AsyncConnection, track: str, post: str, at: datetime) -> None:
@@ -197,10 +208,8 @@ class Outbox:
 
     async def _mark_sent(self, conn: AsyncConnection, sent: list[_Sent]) -> None:
         at = self.clock.now()
-        for done in sent:
-            await store.mark_sent(conn, done.row, at, min_gap=UPDATE_GAP)
-            if done.track and done.ref is not None:
-                await store.remember_message(conn, done.track, done.ref, at)
+        await store.mark_sent(conn, [done.row for done in sent], at, min_gap=UPDATE_GAP)
+        await store.remember_messages(conn, [(done.track, done.ref) for done in sent if done.track and done.ref], at)
         self.metrics.count(OUTBOX_DELIVERIES, len(sent), outcome="sent")
 
     async def _deliver(self, row: store.OutboxRow, held: dict[str | None, datetime]) -> _Sent | None:

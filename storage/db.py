@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, CursorResult, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
@@ -35,6 +36,7 @@ _WRITES = "huzzah.writes"
 """Per DBAPI connection: how many INSERT/UPDATE/DELETE statements it has run (see `Database.ride_along`)."""
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class _NoData(logging.Filter):
@@ -134,6 +136,20 @@ def make_engine(url: str) -> AsyncEngine:
 Step = Callable[[AsyncConnection], Awaitable[None]]
 
 
+class SharedStep(ABC):
+    """A ride-along step that the rides of one batch (`GroupCommit`) take together, in one statement."""
+
+    async def __call__(self, conn: AsyncConnection) -> None:
+        [failure] = await self.take_all(conn, [self])
+        if failure is not None:
+            raise failure
+
+    @classmethod
+    @abstractmethod
+    async def take_all(cls, conn: AsyncConnection, steps: Sequence[Self]) -> list[Exception | None]:
+        """What each step failed with (None: it is done), in their order; a step that fails writes nothing."""
+
+
 @dataclass
 class Ride:
     """A step that commits with the first transaction that writes while it rides (`Database.ride_along`)."""
@@ -166,9 +182,7 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        ride = _RIDE.get()
-        if ride is not None and (ride.done or ride.db is not self):
-            ride = None
+        ride = self.riding()
         riding = False
         async with self.engine.begin() as conn:
             writes = conn.info.get(_WRITES, 0)
@@ -178,6 +192,11 @@ class Database:
                 await ride.step(conn)  # may raise: then nothing of this transaction commits
         if riding and ride is not None:
             ride.done = True
+
+    def riding(self) -> Ride | None:
+        """The ride-along of the current task that has not committed yet (`GroupCommit` takes it along)."""
+        ride = _RIDE.get()
+        return ride if ride is not None and not ride.done and ride.db is self else None
 
     @contextmanager
     def ride_along(self, step: Step) -> Iterator[Ride]:
@@ -367,6 +386,36 @@ async def sqlite_migration_lock(url: str) -> AsyncIterator[None]:
 def insert_for(conn: AsyncConnection) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT on both SQLite and PostgreSQL."""
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
+def per_dialect(build: Callable[[Any], T]) -> Callable[[AsyncConnection], T]:
+    """A statement built once for each dialect from that dialect's INSERT, then picked for a connection.
+
+    For hot paths: SQLAlchemy caches the compiled SQL, but building the statement again on every call (its
+    clauses and bound parameters) is what costs there; a prebuilt one is executed with plain parameter dicts.
+    """
+    built = {insert: build(insert) for insert in (postgresql.insert, sqlite.insert)}
+
+    def pick(conn: AsyncConnection) -> T:
+        return built[insert_for(conn)]
+
+    return pick
+
+
+async def insert_all(conn: AsyncConnection, table: Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert `rows` in one statement and return their new ids, in the rows' order.
+
+    PostgreSQL orders RETURNING by the rows given (SQLAlchemy's `sort_by_parameter_order`). SQLAlchemy would do
+    that one row at a time on SQLite, where RETURNING comes in no promised order; but one multi-row INSERT there
+    numbers its rows upward in the order given (each new rowid is one above the largest before it), so the ids
+    it returns, sorted, are the rows' ids in order.
+    """
+    if not rows:
+        return []
+    if conn.dialect.name == "postgresql":
+        result = await conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        return list(result.scalars())
+    return sorted((await conn.execute(insert(table).values(list(rows)).returning(table.c.id))).scalars())
 
 
 def inserted_id(result: CursorResult[Any]) -> int:

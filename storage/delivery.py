@@ -2,32 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, func, literal, or_, select, update
+from sqlalchemy import bindparam, case, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
 from bot.incoming import MessageRef
 from bot.limits import DEDUPE_HOURS
-from storage.db import Database, insert_for
+from storage.db import Database, insert_for, per_dialect
 from storage.tables.delivery import once_keys, outbox, tracked_messages
 from storage.types import UTCDateTime
 
 
 async def claim_once(conn: AsyncConnection, key: str, at: datetime) -> bool:
     """True the first time a key is claimed, in any process; False for every later claim."""
-    stmt = insert_for(conn)(once_keys).values(key=key, created_at=at).on_conflict_do_nothing()
-    result = await conn.execute(stmt)
-    return result.rowcount == 1
+    return key in await claim_all_once(conn, [key], at)
+
+
+async def claim_all_once(conn: AsyncConnection, keys: Iterable[str], at: datetime) -> set[str]:
+    """`claim_once` for several keys in one statement: those claimed now for the first time."""
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return set()
+    stmt = insert_for(conn)(once_keys).values([{"key": k, "created_at": at} for k in wanted])
+    return set((await conn.execute(stmt.on_conflict_do_nothing().returning(once_keys.c.key))).scalars())
 
 
 async def release_once(conn: AsyncConnection, key: str) -> None:
     """Let a key be claimed again: what it guarded was taken back (a reaction kudos, removed)."""
-    await conn.execute(delete(once_keys).where(once_keys.c.key == key))
+    await release_all_once(conn, [key])
+
+
+async def release_all_once(conn: AsyncConnection, keys: Sequence[str]) -> None:
+    if keys:
+        await conn.execute(delete(once_keys).where(once_keys.c.key.in_(keys)))
 
 
 async def forget_once_keys_before(conn: AsyncConnection, cutoff: datetime, prefix: str = "") -> int:
@@ -68,6 +80,33 @@ class OutboxRow:
     between sending and marking it sent): a resend looks for it first, in what was posted since then."""
 
 
+@dataclass(frozen=True)
+class Queued:
+    """A delivery to add to the outbox (`enqueue_many`)."""
+
+    key: str
+    payload: Any
+    platform: str | None = None
+    workspace: str | None = None
+    not_before: datetime | None = None
+
+
+_ENQUEUE = per_dialect(lambda insert: insert(outbox).on_conflict_do_nothing().returning(outbox.c.key))
+
+
+async def enqueue_many(conn: AsyncConnection, deliveries: Sequence[Queued], at: datetime) -> set[str]:
+    """Add deliveries, each once, in one statement: a key already in the outbox is left as it is. The keys
+    added."""
+    if not deliveries:
+        return set()
+    added = await conn.execute(_ENQUEUE(conn), [
+        dict(key=d.key, payload=d.payload, platform=d.platform, workspace=d.workspace, status="pending", attempts=0,
+             not_before=d.not_before or at, created_at=at)
+        for d in deliveries
+    ])
+    return set(added.scalars())
+
+
 async def enqueue(
     conn: AsyncConnection,
     key: str,
@@ -79,12 +118,7 @@ async def enqueue(
     not_before: datetime | None = None,
 ) -> bool:
     """Add a delivery once: a key already in the outbox is left as it is. True when added."""
-    values = dict(
-        key=key, payload=payload, platform=platform, workspace=workspace, status="pending", attempts=0,
-        not_before=not_before or at, created_at=at,
-    )
-    result = await conn.execute(insert_for(conn)(outbox).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    return key in await enqueue_many(conn, [Queued(key, payload, platform, workspace, not_before)], at)
 
 
 async def enqueue_replacing(
@@ -210,19 +244,29 @@ async def claim(conn: AsyncConnection, row_id: int, now: datetime, until: dateti
     return OutboxRow(r.id, r.key, r.payload, r.attempts, r.version, r.platform, doubt)
 
 
-async def mark_sent(conn: AsyncConnection, row: OutboxRow, at: datetime, *, min_gap: timedelta = timedelta(0)) -> None:
-    """Sent — unless the content was replaced meanwhile (a newer edit), which then stays pending and waits
-    `min_gap` from now: the platform call just made may have happened after that newer edit was queued."""
-    replaced = outbox.c.version != row.version
-    await conn.execute(
+def _mark_sent() -> Any:
+    replaced = outbox.c.version != bindparam("seen_version")
+    return (
         update(outbox)
-        .where(outbox.c.id == row.id)
+        .where(outbox.c.id == bindparam("row_id"))
         .values(
             status=case((replaced, "pending"), else_="sent"),
-            not_before=case((replaced, literal(at + min_gap, UTCDateTime())), else_=outbox.c.not_before),
-            sent_at=at, claimed_until=None, unsure_since=None, last_error=None,
+            not_before=case((replaced, bindparam("next_edit", type_=UTCDateTime)), else_=outbox.c.not_before),
+            sent_at=bindparam("sent", type_=UTCDateTime), claimed_until=None, unsure_since=None, last_error=None,
         )
     )
+
+
+_MARK_SENT = _mark_sent()  # built once; run once for a whole pass's deliveries
+
+
+async def mark_sent(conn: AsyncConnection, rows: Sequence[OutboxRow], at: datetime, *,
+                    min_gap: timedelta = timedelta(0)) -> None:
+    """Sent — unless the content was replaced meanwhile (a newer edit), which then stays pending and waits
+    `min_gap` from now: the platform call just made may have happened after that newer edit was queued."""
+    if rows:
+        await conn.execute(_MARK_SENT, [{"row_id": r.id, "seen_version": r.version, "next_edit": at + min_gap,
+                                         "sent": at} for r in rows])
 
 
 async def mark_retry(conn: AsyncConnection, row: OutboxRow, error: str, when: datetime, *,
@@ -262,14 +306,15 @@ async def mark_failed(conn: AsyncConnection, row: OutboxRow, error: str) -> None
     )
 
 
-async def remember_message(conn: AsyncConnection, key: str, ref: MessageRef, at: datetime) -> None:
-    stmt = insert_for(conn)(tracked_messages).values(
-        key=key, platform=ref.platform, workspace=ref.workspace, channel=ref.channel, message_id=ref.id,
-        created_at=at,
-    )
+async def remember_messages(conn: AsyncConnection, messages: Sequence[tuple[str, MessageRef]], at: datetime) -> None:
+    """Where each tracked message is (its key: the feature's name for it), to edit or delete it later."""
+    if not messages:
+        return
+    stmt = insert_for(conn)(tracked_messages)
     await conn.execute(stmt.on_conflict_do_update(
-        index_elements=["key"], set_={"channel": ref.channel, "message_id": ref.id}
-    ))
+        index_elements=["key"], set_={"channel": stmt.excluded.channel, "message_id": stmt.excluded.message_id}
+    ), [dict(key=key, platform=ref.platform, workspace=ref.workspace, channel=ref.channel, message_id=ref.id,
+             created_at=at) for key, ref in messages])
 
 
 async def tracked(conn: AsyncConnection, key: str) -> MessageRef | None:

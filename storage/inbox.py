@@ -3,15 +3,16 @@ transaction that commits the work's effect (see `bot.inbox`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.db import Step
-from storage.delivery import claim_once
+from storage.db import SharedStep, insert_all
+from storage.delivery import claim_all_once
 from storage.tables.inbox import inbox
 
 
@@ -32,16 +33,28 @@ class InboxRow:
 _ROW = (inbox.c.id, inbox.c.platform, inbox.c.payload, inbox.c.attempts, inbox.c.created_at)
 
 
-async def take(conn: AsyncConnection, platform: str, payload: Any, at: datetime, held_until: datetime, *,
-               once: str = "") -> int | None:
-    """Write one row, held by the caller until `held_until`; with `once`, only if that delivery id is claimed now
-    for the first time (None when it was claimed before: a platform's retry)."""
-    if once and not await claim_once(conn, once, at):
-        return None
-    result = await conn.execute(insert(inbox).values(
-        platform=platform, payload=payload, attempts=1, claimed_until=held_until, created_at=at,
-    ))
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+@dataclass(frozen=True)
+class Taking:
+    """One acknowledged request to write down; with `once`, only if that delivery id is new."""
+
+    platform: str
+    payload: Any
+    once: str = ""
+
+
+async def take_all(conn: AsyncConnection, takings: Sequence[Taking], at: datetime,
+                   held_until: datetime) -> list[int | None]:
+    """Write the rows in two statements, held by the caller until `held_until`: each row's id, or None for a
+    delivery id claimed before (a platform's retry, also one repeated within this batch)."""
+    claimed = await claim_all_once(conn, (t.once for t in takings if t.once), at)
+    kept: list[bool] = []
+    for t in takings:
+        kept.append(not t.once or t.once in claimed)
+        claimed.discard(t.once)  # a second copy in the same batch is a repeat too
+    rows = [{"platform": t.platform, "payload": t.payload, "attempts": 1, "claimed_until": held_until,
+             "created_at": at} for t, keep in zip(takings, kept, strict=True) if keep]
+    ids = iter(await insert_all(conn, inbox, rows))
+    return [next(ids) if keep else None for keep in kept]
 
 
 async def abandoned(conn: AsyncConnection, platforms: list[str], now: datetime, limit: int) -> list[int]:
@@ -73,12 +86,21 @@ async def finish(conn: AsyncConnection, row_id: int) -> bool:
     return (await conn.execute(delete(inbox).where(inbox.c.id == row_id))).rowcount == 1
 
 
-def finishing(row_id: int) -> Step:
+@dataclass(frozen=True)
+class Finishing(SharedStep):
     """The ride-along step (`Database.ride_along`) that finishes `row_id` with the work's first write — and
-    refuses that write if someone else already finished the row."""
+    refuses that write if someone else already finished the row. Work done together finishes its rows in one
+    DELETE."""
 
-    async def step(conn: AsyncConnection) -> None:
-        if not await finish(conn, row_id):
-            raise AlreadyFinished(row_id)
+    row_id: int
 
-    return step
+    @classmethod
+    async def take_all(cls, conn: AsyncConnection, steps: Sequence[Finishing]) -> list[Exception | None]:
+        finished = set((await conn.execute(
+            delete(inbox).where(inbox.c.id.in_([s.row_id for s in steps])).returning(inbox.c.id)
+        )).scalars())
+        failures: list[Exception | None] = []
+        for step in steps:
+            failures.append(None if step.row_id in finished else AlreadyFinished(step.row_id))
+            finished.discard(step.row_id)  # the same row twice: the second finds it gone
+        return failures

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, union_all, update
+from sqlalchemy import Integer, bindparam, delete, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.incoming import Part
 from bot.people import Person
-from storage.db import insert_for, inserted_id
-from storage.people import people_by_id
+from storage.db import insert_all, insert_for
+from storage.people import StoredPerson, people_by_id
 from storage.tables.kudos import (
     kudos,
     kudos_cogivers,
@@ -22,6 +23,7 @@ from storage.tables.kudos import (
     kudos_values,
 )
 from storage.tables.people import people
+from storage.types import UTCDateTime
 
 
 def encode_reason(parts: tuple[Part, ...], ids: dict[Person, int]) -> list[Any]:
@@ -41,32 +43,47 @@ class KudosRecord:
     created_at: datetime
 
 
-async def add_kudos(
-    conn: AsyncConnection,
-    *,
-    team: str,
-    platform: str,
-    workspace: str,
-    channel: str,
-    giver_id: int,
-    recipient_ids: list[int],
-    values: tuple[str, ...],
-    reason: list[Any],
-    link: str,
-    source: str,
-    at: datetime,
-) -> int:
-    result = await conn.execute(
-        kudos.insert().values(
-            team=team, platform=platform, workspace=workspace, channel=channel, giver_id=giver_id,
-            reason=reason, link=link, source=source, created_at=at,
-        )
-    )
-    kudos_id = inserted_id(result)
-    await conn.execute(kudos_recipients.insert(), [{"kudos_id": kudos_id, "person_id": r} for r in recipient_ids])
+@dataclass(frozen=True)
+class NewKudos:
+    """One kudos to store: `named` (given to `add_all_kudos`) holds everyone it names."""
+
+    team: str
+    platform: str
+    workspace: str
+    channel: str
+    giver: Person
+    recipients: Sequence[Person]
+    values: tuple[str, ...]
+    reason: tuple[Part, ...]
+    link: str
+    source: str
+
+
+_ADD_RECIPIENTS, _ADD_VALUES = kudos_recipients.insert(), kudos_values.insert()
+
+
+async def add_all_kudos(conn: AsyncConnection, new: Sequence[NewKudos], named: Mapping[Person, StoredPerson],
+                        at: datetime) -> list[KudosRecord]:
+    """Store kudos given together in three statements whatever their number; `named` holds everyone they name,
+    as `upsert_people` returned them. The records are the ones `get_kudos` would read back, built from what is in
+    hand instead of read again."""
+    if not new:
+        return []
+    ids = {p: s.id for p, s in named.items()}
+    rows = [dict(team=k.team, platform=k.platform, workspace=k.workspace, channel=k.channel, giver_id=ids[k.giver],
+                 reason=encode_reason(k.reason, ids), link=k.link, source=k.source, created_at=at) for k in new]
+    kudos_ids = await insert_all(conn, kudos, rows)
+    thanked = [sorted((named[r] for r in k.recipients), key=lambda s: s.id) for k in new]
+    await conn.execute(_ADD_RECIPIENTS, [{"kudos_id": i, "person_id": r.id}
+                                         for i, them in zip(kudos_ids, thanked, strict=True) for r in them])
+    values = [{"kudos_id": i, "value": v} for i, k in zip(kudos_ids, new, strict=True) for v in k.values]
     if values:
-        await conn.execute(kudos_values.insert(), [{"kudos_id": kudos_id, "value": v} for v in values])
-    return kudos_id
+        await conn.execute(_ADD_VALUES, values)
+    return [KudosRecord(
+        id=i, team=k.team, giver=named[k.giver].person, recipients=tuple(r.person for r in them), cogivers=(),
+        values=tuple(sorted(k.values)), reason=tuple(p if isinstance(p, str) else named[p].person for p in k.reason),
+        link=k.link, created_at=at.astimezone(UTC),
+    ) for i, k, them in zip(kudos_ids, new, thanked, strict=True)]
 
 
 async def add_cogiver(conn: AsyncConnection, kudos_id: int, person_id: int, at: datetime) -> bool:
@@ -75,20 +92,32 @@ async def add_cogiver(conn: AsyncConnection, kudos_id: int, person_id: int, at: 
     return (await conn.execute(stmt.on_conflict_do_nothing())).rowcount == 1
 
 
-async def thanks_given_since(conn: AsyncConnection, person_id: int, since: datetime) -> int:
-    """How many thank-yous (one per recipient) a person gave or joined since a moment: the allowance spent."""
+def _spent() -> Any:
+    givers, since = bindparam("givers", type_=Integer, expanding=True), bindparam("since", type_=UTCDateTime)
     own = (
-        select(kudos_recipients.c.person_id)
-        .join(kudos, kudos.c.id == kudos_recipients.c.kudos_id)
-        .where(kudos.c.giver_id == person_id, kudos.c.created_at >= since)
+        select(kudos.c.giver_id.label("person_id"))
+        .join(kudos_recipients, kudos.c.id == kudos_recipients.c.kudos_id)
+        .where(kudos.c.giver_id.in_(givers), kudos.c.created_at >= since)
     )
     joined = (
-        select(kudos_recipients.c.person_id)
-        .join(kudos_cogivers, kudos_cogivers.c.kudos_id == kudos_recipients.c.kudos_id)
-        .where(kudos_cogivers.c.person_id == person_id, kudos_cogivers.c.created_at >= since)
+        select(kudos_cogivers.c.person_id)
+        .join(kudos_recipients, kudos_cogivers.c.kudos_id == kudos_recipients.c.kudos_id)
+        .where(kudos_cogivers.c.person_id.in_(givers), kudos_cogivers.c.created_at >= since)
     )
     spent = union_all(own, joined).subquery()
-    return (await conn.execute(select(func.count()).select_from(spent))).scalar_one()
+    return select(spent.c.person_id, func.count()).group_by(spent.c.person_id)
+
+
+_SPENT = _spent()  # built once: every kudos asks it
+
+
+async def thanks_given_since(conn: AsyncConnection, person_ids: Iterable[int], since: datetime) -> dict[int, int]:
+    """How many thank-yous (one per recipient) each person gave or joined since a moment: the allowance spent."""
+    wanted = list(person_ids)
+    spent = dict.fromkeys(wanted, 0)
+    if wanted:
+        spent.update((r[0], r[1]) for r in await conn.execute(_SPENT, {"givers": wanted, "since": since}))
+    return spent
 
 
 async def get_kudos(conn: AsyncConnection, kudos_id: int) -> KudosRecord | None:
@@ -172,8 +201,10 @@ async def person_stats(conn: AsyncConnection, person_id: int, week_start: dateti
 
 # ---- taking back, correcting and moderating ----------------------------------------------------------------
 
-async def remember_origin(conn: AsyncConnection, kudos_id: int, origin: str) -> None:
-    await conn.execute(kudos_origins.insert().values(kudos_id=kudos_id, origin=origin))
+async def remember_origins(conn: AsyncConnection, origins: Sequence[tuple[int, str]]) -> None:
+    """Which reaction (or other one-time origin) each kudos came from, so taking it back finds the kudos."""
+    if origins:
+        await conn.execute(kudos_origins.insert(), [{"kudos_id": k, "origin": o} for k, o in origins])
 
 
 async def kudos_of_origin(conn: AsyncConnection, origin: str) -> int | None:

@@ -8,8 +8,8 @@ from bot.features.digest.week import Week
 from bot.people import Person
 from storage import checkins
 from storage.db import Database
-from storage.kudos import add_kudos
-from storage.people import upsert_person
+from storage.kudos import NewKudos, add_all_kudos
+from storage.people import upsert_people, upsert_person
 
 
 def member(platform: str, workspace: str, team: str, n: int) -> Person:
@@ -36,9 +36,10 @@ async def kudos_in(db: Database, team: str, week: Week, count: int, values: tupl
     """`count` kudos in the team that week, member 0 thanking member 1, tagged with `values`."""
     at = datetime.combine(week.day(2), datetime.min.time(), tzinfo=UTC) + timedelta(hours=11)
     async with db.transaction() as conn:
-        giver = await upsert_person(conn, member("console", "local", team, 0), at)
-        thanked = await upsert_person(conn, member("console", "local", team, 1), at)
-        for n in range(count):
-            await add_kudos(conn, team=team, platform="console", workspace="local", channel=f"#{team.casefold()}",
-                            giver_id=giver, recipient_ids=[thanked], values=values, reason=[f"for the help {n}"],
-                            link="", source="command", at=at + timedelta(minutes=n))
+        giver, thanked = member("console", "local", team, 0), member("console", "local", team, 1)
+        named = await upsert_people(conn, [giver, thanked], at)
+        for n in range(count):  # a minute apart, as people give them
+            await add_all_kudos(conn, [NewKudos(
+                team=team, platform="console", workspace="local", channel=f"#{team.casefold()}", giver=giver,
+                recipients=[thanked], values=values, reason=(f"for the help {n}",), link="", source="command",
+            )], named, at + timedelta(minutes=n))

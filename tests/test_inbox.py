@@ -18,6 +18,7 @@ from bot.app import Huzzah
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.features.checkins.views import MOOD_ACTION
+from bot.features.kudos.settings import KudosSettings
 from bot.features.polls.views import VOTE
 from bot.incoming import Incoming, Pressed, Said
 from bot.limits import INBOX_CLAIM_SECONDS, INBOX_MAX_ATTEMPTS
@@ -98,6 +99,77 @@ async def test_a_repeated_delivery_is_accepted_once(settings: Settings, db: Data
     core, _ = plugged(settings, db, clock)
     assert await core.accept(said("alice", "@bob thanks"), ADDRESS, delivery_id="Ev1") is not None
     assert await core.accept(said("alice", "@bob thanks"), ADDRESS, delivery_id="Ev1") is None
+    assert await count(db, inbox) == 1
+
+
+async def test_requests_acknowledged_together_share_one_commit_and_each_is_done(
+    settings: Settings, db: Database, clock: FakeClock
+) -> None:
+    """Twenty people at once: their rows are written together (not one transaction and fsync each, which is what
+    made the fiftieth of a busy minute wait for the other forty-nine), and every one is worked off."""
+    core, answers = plugged(settings, db, clock)
+    begun: list[object] = []
+
+    def count_begin(conn: object) -> None:
+        begun.append(conn)
+
+    event.listen(db.engine.sync_engine, "begin", count_begin)
+    try:
+        accepted = await asyncio.gather(*(
+            core.accept(said(name, f"@{'bob' if name != 'bob' else 'carol'} thanks for shift {i}"), ADDRESS,
+                        delivery_id=f"Ev{i}")
+            for i, name in enumerate(TEAM * 3)
+        ))
+    finally:
+        event.remove(db.engine.sync_engine, "begin", count_begin)
+    assert all(a is not None and a.row is not None for a in accepted)
+    assert len({a.row for a in accepted if a is not None}) == len(TEAM * 3) == await count(db, inbox)
+    assert len(begun) < len(accepted) / 4, f"{len(begun)} transactions for {len(accepted)} acknowledgements"
+    await asyncio.gather(*(core.work(a) for a in accepted if a is not None))
+    assert await count(db, inbox) == 0
+    assert await count(db, kudos) == len(accepted)
+    assert len(answers.given) == len(accepted)
+
+
+async def test_kudos_worked_off_together_are_written_together_and_each_decided_as_alone(
+    settings: Settings, db: Database, clock: FakeClock
+) -> None:
+    """After a busy minute's acknowledgements, their kudos share a few transactions (six statements each, whatever
+    their number) — and a giver who asked for more than their allowance in that minute is still refused."""
+    core, answers = plugged(settings, db, clock)
+    per_day = settings.section(KudosSettings).daily_allowance
+    lines = [said(name, f"@{'bob' if name != 'bob' else 'carol'} thanks for shift {i}")
+             for i, name in enumerate(TEAM[1:] * 2)]
+    lines += [said("alice", f"@bob thanks, part {i}") for i in range(per_day + 2)]
+    accepted = [a for a in await asyncio.gather(*(core.accept(line, ADDRESS) for line in lines)) if a is not None]
+    inserts: list[str] = []
+    finished: list[str] = []
+
+    def count_inserts(conn: object, cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("INSERT INTO kudos "):
+            inserts.append(statement)
+        if statement.startswith("DELETE FROM inbox "):
+            finished.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count_inserts)
+    try:
+        await asyncio.gather(*(core.work(a) for a in accepted))
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count_inserts)
+    given = len(TEAM[1:] * 2) + per_day
+    assert await count(db, kudos) == given and await count(db, inbox) == 0
+    assert len(inserts) <= len(accepted) / 4, f"{len(inserts)} INSERTs for {len(accepted)} kudos"
+    assert len(finished) <= len(accepted) / 4, f"{len(finished)} DELETEs for {len(accepted)} inbox rows"
+    refusals = [t for t in answers.texts() if f"0 of your {per_day} daily thank-yous left" in t]
+    assert len(refusals) == 2 and len(answers.given) == len(accepted)
+
+
+async def test_a_delivery_repeated_within_one_commit_is_accepted_once(settings: Settings, db: Database,
+                                                                      clock: FakeClock) -> None:
+    core, _ = plugged(settings, db, clock)
+    first, again = await asyncio.gather(core.accept(said("alice", "@bob thanks"), ADDRESS, delivery_id="Ev7"),
+                                        core.accept(said("alice", "@bob thanks"), ADDRESS, delivery_id="Ev7"))
+    assert (first is None) != (again is None)
     assert await count(db, inbox) == 1
 
 

@@ -75,6 +75,12 @@ async def test_values_match_case_insensitively_and_are_stored_by_their_name(cons
     assert "🦉 ownership" in where(shown, "#kudos")[0]
 
 
+async def test_a_value_tagged_twice_in_any_case_counts_once(console: ConsoleSession) -> None:
+    shown = await console.say("alice", "@bob thanks for the save #ownership #OwnerShip")
+    assert "Sent!" in where(shown, "only @alice")[0] and where(shown, "#kudos")[0].count("🦉 ownership") == 1
+    assert await count(console, kudos_values) == 1
+
+
 async def test_empty_reason_asks_why(console: ConsoleSession) -> None:
     reply = only(await console.say("alice", "@bob #ownership"), "alice")
     assert "Say why" in reply

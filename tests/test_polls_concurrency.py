@@ -25,7 +25,7 @@ from bot.outgoing import Refresh
 from bot.people import Channel, Person
 from storage import delivery
 from storage.db import Database
-from storage.delivery import remember_message
+from storage.delivery import remember_messages
 from storage.tables.delivery import outbox
 from storage.tables.polls import poll_ballots, poll_options, poll_votes
 
@@ -131,7 +131,7 @@ async def posted_and_tracked(db: Database, clock: FakeClock) -> Outbox:
     box = Outbox(db, clock)
     box.views["poll"] = lambda _id: _drawn()
     async with db.transaction() as conn:
-        await remember_message(conn, "poll:1", MessageRef("console", "local", "#support", "1"), clock.now())
+        await remember_messages(conn, [("poll:1", MessageRef("console", "local", "#support", "1"))], clock.now())
     return box
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 import collections
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from typing import TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 
 from adapters.slack.roster import SlackRoster
 from bot.clock import FakeClock
@@ -17,6 +18,7 @@ from storage.db import Database
 from tests.slack_support import SlackHarness
 from tests.test_checkins_slack import FRIDAY_EVENING
 
+T = TypeVar("T")
 TEAM = [f"UMEMBER{i:03d}" for i in range(60)]
 
 
@@ -39,16 +41,54 @@ def request_path_transactions(db: Database) -> Iterator[list[str]]:
         event.remove(db.engine.sync_engine, "begin", count)
 
 
-async def test_a_kudos_takes_at_most_three_transactions_from_request_to_stored(slack: SlackHarness) -> None:
-    await slack.command("<@UBOB> thanks for the save #ownership", user="UALICE")  # the first one warms the caches
+async def a_second_kudos(slack: SlackHarness, watching: AbstractContextManager[T]) -> T:
+    """What `watching` saw of a kudos's request path, posts and all (the first kudos warms the caches)."""
+    await slack.command("<@UBOB> thanks for the save #ownership", user="UALICE")
     await slack.settle()
-    with request_path_transactions(slack.core.ctx.db) as begun:
-        status, _ = await slack.command("<@UCAROL> thanks for the handover #ownership", user="UDAVE")
+    with watching as seen:
+        status, _ = await slack.command("<@UCAROL> thanks for the handover, with <@UBOB> #ownership", user="UDAVE")
         await slack.wait_for(lambda: slack.adapter.busy == 0)
     assert status == 200
-    assert 1 <= len(begun) <= 3, begun  # the inbox row with the dedupe claim; the kudos with its posts, inbox done
     await slack.settle()
     assert len(slack.api.posts_in("CKUDOS")) == 2
+    return seen
+
+
+async def test_a_kudos_takes_at_most_three_transactions_from_request_to_stored(slack: SlackHarness) -> None:
+    begun = await a_second_kudos(slack, request_path_transactions(slack.core.ctx.db))
+    assert 1 <= len(begun) <= 3, begun  # the inbox row with the dedupe claim; the kudos with its posts, inbox done
+
+
+@contextmanager
+def statements_by_transaction(db: Database) -> Iterator[list[list[str]]]:
+    """The SQL statements run while the block runs, one list per transaction, in the order they began."""
+    transactions: list[list[str]] = []
+    current: dict[int, list[str]] = {}
+
+    def begin(conn: Connection) -> None:
+        current[id(conn)] = []
+        transactions.append(current[id(conn)])
+
+    def execute(conn: Connection, _cursor: object, statement: str, *_: object) -> None:
+        if id(conn) in current:
+            current[id(conn)].append(statement)
+
+    event.listen(db.engine.sync_engine, "begin", begin)
+    event.listen(db.engine.sync_engine, "before_cursor_execute", execute)
+    try:
+        yield transactions
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", execute)
+        event.remove(db.engine.sync_engine, "begin", begin)
+
+
+async def test_a_kudos_is_stored_and_queued_in_at_most_seven_statements(slack: SlackHarness) -> None:
+    transactions = await a_second_kudos(slack, statements_by_transaction(slack.core.ctx.db))
+    kudos = [t for t in transactions if any(s.startswith("INSERT INTO kudos ") for s in t)]
+    assert len(kudos) == 1, transactions
+    # everyone named (three people) at once, the allowance, the kudos, its recipients, its values, its post and
+    # DM at once, and the inbox row finished in the same commit (19 statements before)
+    assert len(kudos[0]) <= 7, "\n".join(kudos[0])
 
 
 async def test_a_check_in_round_costs_about_one_web_api_call_per_person(slack: SlackHarness, clock: FakeClock) -> None:

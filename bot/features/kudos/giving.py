@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -24,17 +26,18 @@ from bot.features.kudos.views import (
     recipient_dm,
 )
 from bot.grammar.tokens import plain
-from bot.i18n import speaking, tr, workspace_language
+from bot.i18n import current, speaking, tr, workspace_language
 from bot.incoming import Pressed, Reacted, Said, Shortcut, Submitted
 from bot.messages import Message, say
 from bot.metrics import KUDOS_GIVEN, KUDOS_JOINED
-from bot.outbox import send_later
-from bot.outgoing import NOTHING, Direct, Post, Refresh, Response, reply
+from bot.outbox import send_all_later, send_later
+from bot.outgoing import NOTHING, Delivery, Direct, Post, Refresh, Response, reply
 from bot.people import Channel, Person
-from bot.speakers import language_in
+from bot.speakers import language_stored
 from storage import kudos as repo
-from storage.delivery import claim_once
-from storage.people import people_by_id, upsert_person
+from storage.delivery import claim_all_once, release_all_once
+from storage.group_commit import GroupCommit
+from storage.people import people_by_id, upsert_people, upsert_person
 
 VIEW = "kudos"
 GIVE_SHORTCUT = "kudos.give"
@@ -58,9 +61,30 @@ def reaction_origin(reacted: Reacted) -> str:
     return f"kudos:reaction:{ref.platform}:{ref.workspace}:{ref.channel}:{ref.id}:{reacted.sender.user_id}"
 
 
+@dataclass(frozen=True)
+class _Gift:
+    """A kudos on its way to `_give_all`, with the language its giver reads (the batch is written elsewhere)."""
+
+    said: Said
+    cmd: GiveKudos
+    values: tuple[str, ...]
+    link: str
+    source: str
+    once: str
+    language: str
+
+
+@dataclass(frozen=True)
+class _Given:
+    record: repo.KudosRecord
+    shown_in: str
+    left: int
+
+
 class Kudos:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self._gifts: GroupCommit[_Gift, _Given | Exception] = GroupCommit(ctx.db, self._give_all)
 
     @property
     def settings(self) -> Settings:
@@ -123,9 +147,20 @@ class Kudos:
         return tr("#{name} isn't one of our values. Our values: {values}.", name=name, values=ours)
 
     async def _allowance_left(self, conn: AsyncConnection, giver: Person, giver_id: int, now: datetime) -> int:
-        since = day_start(now, zone_or(giver.tz, self.settings.zone))
-        spent = await repo.thanks_given_since(conn, giver_id, since)
-        return self.settings.section(KudosSettings).daily_allowance - spent
+        return (await self._allowances_left(conn, {giver: giver_id}, now))[giver]
+
+    async def _allowances_left(self, conn: AsyncConnection, givers: Mapping[Person, int],
+                               now: datetime) -> dict[Person, int]:
+        """Thank-yous each giver has left today, in their own time zone: one statement per zone among them."""
+        by_day: dict[datetime, list[Person]] = {}
+        for giver in givers:
+            by_day.setdefault(day_start(now, zone_or(giver.tz, self.settings.zone)), []).append(giver)
+        per_day = self.settings.section(KudosSettings).daily_allowance
+        left: dict[Person, int] = {}
+        for since, them in by_day.items():
+            spent = await repo.thanks_given_since(conn, [givers[p] for p in them], since)
+            left.update((p, per_day - spent[givers[p]]) for p in them)
+        return left
 
     def _no_allowance(self, left: int, wanted: int) -> KudosError:
         per_day = self.settings.section(KudosSettings).daily_allowance
@@ -198,44 +233,75 @@ class Kudos:
     async def _give(
         self, said: Said, cmd: GiveKudos, *, link: str = "", source: str = "command", once: str = ""
     ) -> Message:
-        now = self.ctx.clock.now()
-        async with self.ctx.db.transaction() as conn:
-            if once and not await claim_once(conn, once, now):
-                raise _AlreadyGiven(once)
-            # Rows are locked in one order (two people thanking each other at once never deadlock), and the
-            # giver's stays locked until commit, so concurrent kudos from one giver see each other's spending.
-            everyone = sorted({said.sender, *cmd.recipients, *_mentioned(cmd)}, key=lambda p: p.key)
-            ids = {p: await upsert_person(conn, p, now) for p in everyone}
-            left = await self._allowance_left(conn, said.sender, ids[said.sender], now)
-            if left < len(cmd.recipients):
-                raise self._no_allowance(left, len(cmd.recipients))
-            team = (
-                self.settings.team_of_channel(said.channel.platform, said.channel.id, said.channel.name)
-                or self.settings.default_team
-            )
-            kudos_id = await repo.add_kudos(
-                conn, team=team, platform=said.channel.platform, workspace=said.channel.workspace,
-                channel=said.channel.id, giver_id=ids[said.sender], recipient_ids=[ids[p] for p in cmd.recipients],
-                values=tuple(self._value(v).name for v in cmd.values),
-                reason=repo.encode_reason(cmd.reason, ids), link=link, source=source, at=now,
-            )
-            if once:
-                await repo.remember_origin(conn, kudos_id, once)
-            record = await repo.get_kudos(conn, kudos_id)
-            assert record is not None
-            public = self._public_channel(said.channel)
-            with speaking(workspace_language()):
-                shown = public_post(self.settings, record)
-            post = Post(public, shown, track=track_key(kudos_id),
-                        if_lost=Direct(said.sender, not_posted(record, public.label)))
-            await send_later(conn, post, now, key=f"{track_key(kudos_id)}:post")
-            for person in record.recipients:
-                with speaking(await language_in(conn, person)):
-                    dm = Direct(person, recipient_dm(self.settings, record, public.label))
-                await send_later(conn, dm, now, key=f"{track_key(kudos_id)}:dm:{ids[person]}")
+        """Store and queue one kudos, with the others given at the same moment (`_give_all`)."""
+        values = tuple(dict.fromkeys(self._value(v).name for v in cmd.values))  # #ownership #Ownership: once
+        given = await self._gifts.add(_Gift(said, cmd, values, link, source, once, current()))
+        if isinstance(given, Exception):
+            raise given
         self.ctx.metrics.count(KUDOS_GIVEN, len(cmd.recipients), source=source)
         undo_minutes = self.settings.section(KudosSettings).undo_minutes
-        return confirmation(record, public.label, left - len(cmd.recipients), undo_minutes)
+        return confirmation(given.record, given.shown_in, given.left, undo_minutes)
+
+    async def _give_all(self, conn: AsyncConnection, gifts: Sequence[_Gift]) -> list[_Given | Exception]:
+        """Kudos given at the same moment, in one transaction of six statements whatever their number (a kudos
+        alone would take as many): a busy minute's thanks are stored as fast as one person's.
+
+        Each is decided as it would be alone, in the order they came: a giver who gives twice in one batch spends
+        their allowance twice, and a refusal writes nothing of its kudos.
+        """
+        now = self.ctx.clock.now()
+        first_time = await claim_all_once(conn, (g.once for g in gifts if g.once), now)
+        # Everyone's row is locked in one order (`upsert_people`), the givers' until commit: concurrent kudos
+        # from one giver, in this instance or another, see each other's spending.
+        named = await upsert_people(conn, {p for g in gifts for p in (g.said.sender, *g.cmd.recipients,
+                                                                       *_mentioned(g.cmd))}, now)
+        left = await self._allowances_left(conn, {g.said.sender: named[g.said.sender].id for g in gifts}, now)
+        outcomes: list[_Given | Exception | None] = []
+        taking: list[_Gift] = []
+        unclaim: list[str] = []
+        for gift in gifts:
+            giver, wanted = gift.said.sender, len(gift.cmd.recipients)
+            if gift.once and gift.once not in first_time:
+                outcomes.append(_AlreadyGiven(gift.once))
+            elif left[giver] < wanted:
+                with speaking(gift.language):
+                    outcomes.append(self._no_allowance(left[giver], wanted))
+                unclaim += [gift.once] if gift.once else []  # it may thank once the allowance refills
+            else:
+                left[giver] -= wanted
+                outcomes.append(None)
+                taking.append(gift)
+            first_time.discard(gift.once)
+        await release_all_once(conn, unclaim)
+        records = await repo.add_all_kudos(conn, [self._new_kudos(g) for g in taking], named, now)
+        await repo.remember_origins(conn, [(r.id, g.once) for r, g in zip(records, taking, strict=True) if g.once])
+        deliveries: dict[str, Delivery] = {}
+        given: list[_Given] = []
+        for gift, record in zip(taking, records, strict=True):
+            public = self._public_channel(gift.said.channel)
+            key = track_key(record.id)
+            with speaking(workspace_language()):
+                shown = public_post(self.settings, record)
+            with speaking(gift.language):
+                lost = Direct(gift.said.sender, not_posted(record, public.label))
+            deliveries[f"{key}:post"] = Post(public, shown, track=key, if_lost=lost)
+            for person in record.recipients:
+                with speaking(language_stored(named[person])):
+                    deliveries[f"{key}:dm:{named[person].id}"] = Direct(
+                        person, recipient_dm(self.settings, record, public.label))
+            given.append(_Given(record, public.label, left[gift.said.sender]))
+        await send_all_later(conn, deliveries, now)
+        done = iter(given)
+        return [outcome if outcome is not None else next(done) for outcome in outcomes]
+
+    def _new_kudos(self, gift: _Gift) -> repo.NewKudos:
+        where = gift.said.channel
+        return repo.NewKudos(
+            team=self.settings.team_of_channel(where.platform, where.id, where.name) or self.settings.default_team,
+            platform=where.platform, workspace=where.workspace, channel=where.id, giver=gift.said.sender,
+            recipients=gift.cmd.recipients, values=gift.values, reason=gift.cmd.reason, link=gift.link,
+            source=gift.source,
+        )
 
     async def me_too(self, pressed: Pressed) -> Response:
         """Join someone's thanks as a co-giver, within your own allowance."""

@@ -25,7 +25,7 @@ from bot.speakers import language_in
 from storage import kudos as repo
 from storage.delivery import release_once
 from storage.kudos import KudosRecord
-from storage.people import person_id, upsert_person
+from storage.people import person_id, upsert_people, upsert_person
 
 MSTEAMS = "msteams"
 
@@ -156,7 +156,7 @@ class Withdrawal:
                 ))
             self.kudos._check(giver, GiveKudos(record.recipients, cmd.reason, cmd.values))
             mentioned = [p for p in cmd.reason if isinstance(p, Person)]
-            ids = {p: await upsert_person(conn, p, now) for p in sorted(set(mentioned), key=lambda p: p.key)}
+            ids = {p: stored.id for p, stored in (await upsert_people(conn, mentioned, now)).items()}
             values = tuple(self.kudos._value(v).name for v in cmd.values)
             await repo.correct_kudos(conn, kudos_id, repo.encode_reason(cmd.reason, ids), values)
             # drawn afresh when delivered: a post still on its way is corrected as soon as it is out
