@@ -208,6 +208,8 @@ class Outbox:
 
     async def _mark_sent(self, conn: AsyncConnection, sent: list[_Sent]) -> None:
         at = self.clock.now()
+        # in the rows' order, not the order the platform answered: the same deliveries always leave the same rows
+        sent = sorted(sent, key=lambda done: done.row.id)
         await store.mark_sent(conn, [done.row for done in sent], at, min_gap=UPDATE_GAP)
         await store.remember_messages(conn, [(done.track, done.ref) for done in sent if done.track and done.ref], at)
         self.metrics.count(OUTBOX_DELIVERIES, len(sent), outcome="sent")
