@@ -117,6 +117,15 @@ async def test_edit_updates_the_post_in_place(slack: SlackHarness) -> None:
     assert "Corrected" in private(slack, "UALICE")[-1]
 
 
+async def test_an_edit_tagging_a_value_twice_in_any_case_counts_it_once(slack: SlackHarness) -> None:
+    await give(slack, "<@UBOB> thanks for the sve #ownership")
+    await slack.command("edit thanks for the save #empathy #Empathy", user="UALICE")
+    await slack.settle()
+    [update] = slack.api.calls_to("chat.update")
+    assert words(update["blocks"]).count("💛 empathy") == 1
+    assert "Corrected" in private(slack, "UALICE")[-1]
+
+
 async def test_edit_with_an_unknown_value_is_refused_and_nothing_changes(slack: SlackHarness) -> None:
     await give(slack, "<@UBOB> thanks for the save")
     await slack.command("edit thanks #kindnes", user="UALICE")

@@ -133,6 +133,10 @@ class Kudos:
             raise KudosError(self._unknown_value(name))
         return value
 
+    def _values(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """The configured values named, each once however it was typed (`#ownership #Ownership`)."""
+        return tuple(dict.fromkeys(self._value(name).name for name in names))
+
     def _unknown_value(self, name: str) -> str:
         known = [v.name for v in self.settings.values]
         if not known:
@@ -234,8 +238,7 @@ class Kudos:
         self, said: Said, cmd: GiveKudos, *, link: str = "", source: str = "command", once: str = ""
     ) -> Message:
         """Store and queue one kudos, with the others given at the same moment (`_give_all`)."""
-        values = tuple(dict.fromkeys(self._value(v).name for v in cmd.values))  # #ownership #Ownership: once
-        given = await self._gifts.add(_Gift(said, cmd, values, link, source, once, current()))
+        given = await self._gifts.add(_Gift(said, cmd, self._values(cmd.values), link, source, once, current()))
         if isinstance(given, Exception):
             raise given
         self.ctx.metrics.count(KUDOS_GIVEN, len(cmd.recipients), source=source)

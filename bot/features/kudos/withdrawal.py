@@ -157,7 +157,7 @@ class Withdrawal:
             self.kudos._check(giver, GiveKudos(record.recipients, cmd.reason, cmd.values))
             mentioned = [p for p in cmd.reason if isinstance(p, Person)]
             ids = {p: stored.id for p, stored in (await upsert_people(conn, mentioned, now)).items()}
-            values = tuple(self.kudos._value(v).name for v in cmd.values)
+            values = self.kudos._values(cmd.values)
             await repo.correct_kudos(conn, kudos_id, repo.encode_reason(cmd.reason, ids), values)
             # drawn afresh when delivered: a post still on its way is corrected as soon as it is out
             await send_later(conn, Refresh(track_key(kudos_id), VIEW, str(kudos_id)), now)
