@@ -10,12 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.i18n import language_of, workspace_language
 from bot.people import Person
 from storage.db import Database
-from storage.people import StoredPerson, stored_language, stored_languages
+from storage.people import StoredPerson, stored_languages
 
 
 async def language_in(conn: AsyncConnection, person: Person) -> str:
     """Inside a transaction that is already open (a feature writing a DM to someone)."""
-    return _reads(person, *await stored_language(conn, person))
+    return (await languages_in(conn, [person]))[person]
 
 
 async def languages_in(conn: AsyncConnection, persons: Iterable[Person]) -> dict[Person, str]:

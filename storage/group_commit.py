@@ -7,7 +7,7 @@ most two commits, and each statement carries the whole batch.
 
 A caller inside a ride-along (`Database.ride_along`: an inbox row to finish with the work's first write) takes it
 into the batch: its step runs in the batch's transaction, before the batch is written; a caller whose step fails
-is left out of the batch and hears why (such a step must fail before writing, as `storage.inbox.finishing`
+is left out of the batch and hears why (such a step must fail before writing, as `storage.inbox.Finishing`
 does); the others' steps commit with the batch.
 """
 

@@ -83,7 +83,8 @@ async def claim(conn: AsyncConnection, row_id: int, now: datetime, until: dateti
 
 async def finish(conn: AsyncConnection, row_id: int) -> bool:
     """Delete the row; False when it was already gone."""
-    return (await conn.execute(delete(inbox).where(inbox.c.id == row_id))).rowcount == 1
+    [failure] = await Finishing.take_all(conn, [Finishing(row_id)])
+    return failure is None
 
 
 @dataclass(frozen=True)

@@ -97,19 +97,11 @@ async def first_seen(conn: AsyncConnection) -> datetime | None:
     return (await conn.execute(select(func.min(people.c.first_seen)))).scalar_one()
 
 
-async def stored_language(conn: AsyncConnection, person: Person) -> tuple[str | None, str | None]:
-    """The language they chose with `language …` and the locale their platform last gave (each None if unknown):
-    a manager named in app.yaml is known only by id, yet reads the digest in their own language."""
-    row = (await conn.execute(select(people.c.language, people.c.locale).where(
-        people.c.platform == person.platform, people.c.workspace == person.workspace,
-        people.c.user_id == person.user_id,
-    ))).first()
-    return (row.language, row.locale) if row else (None, None)
-
-
 async def stored_languages(conn: AsyncConnection, persons: Iterable[Person]
                            ) -> dict[Person, tuple[str | None, str | None]]:
-    """`stored_language` for several people in one statement (those never met are left out)."""
+    """The language each chose with `language …` and the locale their platform last gave (each None if unknown),
+    in one statement; those never met are left out. A manager named in app.yaml is known only by id, yet reads
+    the digest in their own language."""
     wanted = {p.key: p for p in persons}
     if not wanted:
         return {}
